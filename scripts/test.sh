@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian machine, builds Odin Stream (warnings are errors) and runs every test.
+# Usage: bash scripts/test.sh            (the README's test command; .ci/run calls it)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
+cmake --preset ci >/dev/null
+cmake --build --preset ci
+ctest --preset ci -j2 --timeout 300

@@ -1,0 +1,50 @@
+#pragma once
+// The consuming side of a bus. A gateway consumes every partition of every topic (fan-out:
+// each gateway instance must see every token), starting at the latest offset.
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bus/record.h"
+#include "common/result.h"
+
+namespace odin::bus {
+
+struct partition_lag {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t lag = 0;  // high watermark - next offset to read; -1 when not known yet
+};
+
+class consumer {
+ public:
+  virtual ~consumer() = default;
+
+  // Waits up to `timeout` for records and hands at most `max_records` of them to `sink`,
+  // in bus order within each partition. A record handed to the sink is consumed; nothing
+  // is skipped silently (a gap the bus itself caused, e.g. retention, is counted in
+  // skipped()). Returns how many records were handed out.
+  virtual result<std::size_t, bus_error> poll(std::chrono::milliseconds timeout,
+                                              std::size_t max_records,
+                                              const record_sink& sink) = 0;
+
+  // Backpressure: stop / restart fetching every partition. poll() hands out nothing while
+  // paused; nothing is lost, reading continues where it stopped.
+  virtual void pause() = 0;
+  virtual void resume() = 0;
+
+  // Makes a blocked poll() return early (shutdown). Thread-safe.
+  virtual void wake() = 0;
+
+  // True once the bus answered and every topic exists (for /ready). Thread-safe.
+  virtual bool ready() const = 0;
+
+  // Consumer lag per partition (for /metrics). Thread-safe.
+  virtual std::vector<partition_lag> lag() const = 0;
+
+  // Records the bus no longer had when this consumer got to them (retention). Thread-safe.
+  virtual uint64_t skipped() const = 0;
+};
+
+}  // namespace odin::bus

@@ -1,0 +1,60 @@
+#pragma once
+// The client protocol (docs/protocol.md): parsing client requests and rendering the replies.
+// Parsing is the gateway's untrusted-input boundary: it never throws and is fuzzed
+// (fuzz/fuzz_protocol.cc).
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "model/channel.h"
+
+namespace odin::gateway {
+
+// Every error a client can get, as {"type":"error","code":"<to_string(code)>",...}.
+enum class error_code : uint8_t {
+  invalid_json,            // not valid JSON / not valid UTF-8
+  invalid_request,         // not an object, a field of the wrong JSON type, tokens without bundle,
+                           // neither bundle nor channels given
+  unknown_type,            // "type" missing or not subscribe/unsubscribe/ping
+  unknown_bundle,          // bundle not one of the six
+  invalid_channel,         // channel not of the form TOKEN.kind
+  unknown_kind,            // channel kind not one of the eight
+  invalid_token,           // token empty, too long or with a character outside [A-Za-z0-9_-]
+  empty_tokens,            // bundle with an empty or missing token list / empty channel list
+  too_many_tokens,         // more tokens or channels in one request than limits.max_per_request
+  too_many_subscriptions,  // the connection would hold more than its subscription limit
+  not_subscribed,          // unsubscribe from a channel this connection does not hold
+};
+
+std::string_view to_string(error_code c);
+
+struct protocol_limits {
+  std::size_t max_per_request = 100;  // tokens (bundle form) or channels (channel form)
+};
+
+enum class request_type : uint8_t { subscribe, unsubscribe, ping };
+
+struct request {
+  request_type type = request_type::ping;
+  std::string id_json;                  // the "id" value as raw JSON text ("" when absent)
+  std::vector<model::channel> channels; // expanded (bundle x tokens, then channels), no duplicates
+};
+
+struct request_error {
+  error_code code;
+  std::string message;  // human text naming the offending value
+  std::string id_json;  // echoed when the id could be read
+};
+
+result<request, request_error> parse_request(std::string_view text, const protocol_limits& limits);
+
+// Replies. `id_json` is echoed as "id" when not empty.
+std::string render_subscribed(const std::vector<std::string>& channels, std::string_view id_json);
+std::string render_unsubscribed(const std::vector<std::string>& channels,
+                                std::string_view id_json);
+std::string render_pong(std::string_view id_json);
+std::string render_error(error_code code, std::string_view message, std::string_view id_json);
+
+}  // namespace odin::gateway
