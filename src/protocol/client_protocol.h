@@ -1,7 +1,7 @@
 #pragma once
 // The client protocol (docs/protocol.md): parsing client requests and rendering the replies.
 // Parsing is the gateway's untrusted-input boundary: it never throws and is fuzzed
-// (fuzz/fuzz_protocol.cc).
+// (fuzz/fuzz_client_protocol.cc).
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -10,7 +10,7 @@
 #include "common/result.h"
 #include "model/channel.h"
 
-namespace odin::gateway {
+namespace odin::protocol {
 
 // Every error a client can get, as {"type":"error","code":"<to_string(code)>",...}.
 enum class error_code : uint8_t {
@@ -57,4 +57,4 @@ std::string render_unsubscribed(const std::vector<std::string>& channels,
 std::string render_pong(std::string_view id_json);
 std::string render_error(error_code code, std::string_view message, std::string_view id_json);
 
-}  // namespace odin::gateway
+}  // namespace odin::protocol

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace odin::gateway::ws {
+namespace odin::protocol::ws {
 
 enum class opcode : uint8_t {
   continuation = 0x0,
@@ -84,4 +84,4 @@ class frame_parser {
   uint64_t mask_pos_ = 0;
 };
 
-}  // namespace odin::gateway::ws
+}  // namespace odin::protocol::ws

@@ -1,0 +1,28 @@
+#pragma once
+// Settings of the librdkafka clients (filled by src/config).
+#include <chrono>
+#include <map>
+#include <string>
+
+#include "model/topic_map.h"
+
+namespace odin::bus {
+
+struct kafka_options {
+  std::string brokers;                   // KAFKA_BROKERS, "host:port,host:port"
+  std::string group_id = "ws-server";    // KAFKA_GROUP_ID; the gateway appends an instance id
+  model::topic_map topics;               // KAFKA_TOPIC_*
+  std::string client_id = "odin";
+  // Producer
+  std::chrono::milliseconds linger{1};              // KAFKA_LINGER_MS
+  std::chrono::milliseconds delivery_timeout{30000};// KAFKA_DELIVERY_TIMEOUT_MS
+  std::string compression = "snappy";
+  std::string acks = "all";
+  // Consumer
+  std::chrono::milliseconds fetch_wait_max{10};     // KAFKA_FETCH_WAIT_MAX_MS
+  std::chrono::milliseconds lookback{0};            // KAFKA_LOOKBACK_MS: seed history on start
+  // Extra librdkafka properties ("security.protocol" ...), applied last.
+  std::map<std::string, std::string> extra;
+};
+
+}  // namespace odin::bus
