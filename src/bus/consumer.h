@@ -45,6 +45,10 @@ class consumer {
 
   // Records the bus no longer had when this consumer got to them (retention). Thread-safe.
   virtual uint64_t skipped() const = 0;
+
+  // Failed offset commits (Kafka: offsets are committed for observability only, the
+  // gateway always starts at the latest offset). Thread-safe.
+  virtual uint64_t commit_errors() const = 0;
 };
 
 }  // namespace odin::bus
