@@ -13,4 +13,4 @@ pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka++ rdkafka)
 
 add_library(odin_boost INTERFACE)
 target_link_libraries(odin_boost INTERFACE Boost::headers Threads::Threads)
-target_compile_definitions(odin_boost INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+target_compile_definitions(odin_boost INTERFACE BOOST_ASIO_NO_DEPRECATED)

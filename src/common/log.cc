@@ -129,7 +129,7 @@ std::unique_ptr<spdlog::formatter> make_log_formatter(std::string_view format) {
   if (format == "text") {
     auto f = std::make_unique<spdlog::pattern_formatter>();
     f->add_flag<level_name_flag>('L');
-    f->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5L%$ %v");
+    f->set_pattern("%Y-%m-%d %H:%M:%S.%e [%^%L%$] %v");
     return f;
   }
   throw std::invalid_argument(
