@@ -34,12 +34,18 @@ struct protocol_limits {
   std::size_t max_per_request = 100;  // tokens (bundle form) or channels (channel form)
 };
 
+// "id" may be a JSON string or number of at most this many bytes of JSON text.
+inline constexpr std::size_t max_id_bytes = 64;
+// Objects/arrays may nest at most this deep (the top-level object counts as 1); deeper
+// requests are refused as invalid_json without recursing further.
+inline constexpr std::size_t max_json_depth = 32;
+
 enum class request_type : uint8_t { subscribe, unsubscribe, ping };
 
 struct request {
   request_type type = request_type::ping;
-  std::string id_json;                  // the "id" value as raw JSON text ("" when absent)
-  std::vector<model::channel> channels; // expanded (bundle x tokens, then channels), no duplicates
+  std::string id_json;                   // the "id" value as raw JSON text ("" when absent)
+  std::vector<model::channel> channels;  // expanded (bundle x tokens, then channels), no duplicates
 };
 
 struct request_error {
@@ -48,13 +54,23 @@ struct request_error {
   std::string id_json;  // echoed when the id could be read
 };
 
+// Parses one client text message (any size; the gateway caps messages at 64 KiB first). Validates
+// the whole document (JSON syntax and UTF-8) even where fields are ignored. Never throws.
+// Uses a thread_local simdjson parser: safe to call from any number of threads.
 result<request, request_error> parse_request(std::string_view text, const protocol_limits& limits);
 
-// Replies. `id_json` is echoed as "id" when not empty.
+// Replies, as compact JSON. `id_json` is echoed as "id" when not empty; it must be JSON text
+// (as produced by parse_request) and is copied verbatim.
 std::string render_subscribed(const std::vector<std::string>& channels, std::string_view id_json);
-std::string render_unsubscribed(const std::vector<std::string>& channels,
-                                std::string_view id_json);
+std::string render_unsubscribed(const std::vector<std::string>& channels, std::string_view id_json);
 std::string render_pong(std::string_view id_json);
 std::string render_error(error_code code, std::string_view message, std::string_view id_json);
+inline std::string render_error(const request_error& e) {
+  return render_error(e.code, e.message, e.id_json);
+}
+
+// Appends `s` as a JSON string literal (quotes included) to `out`, escaping '"', '\\' and the
+// control characters. `s` must be UTF-8; bytes >= 0x80 are copied as they are.
+void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace odin::protocol
