@@ -42,7 +42,9 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
 template <class Out>
 void escape_into(std::string_view text, Out& out) {
   static constexpr char hex[] = "0123456789abcdef";
-  const auto put = [&](std::string_view piece) { out.append(piece.data(), piece.data() + piece.size()); };
+  const auto put = [&](std::string_view piece) {
+    out.append(piece.data(), piece.data() + piece.size());
+  };
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
@@ -52,11 +54,21 @@ void escape_into(std::string_view text, Out& out) {
       continue;
     }
     switch (c) {
-      case '"': put("\\\""); break;
-      case '\\': put("\\\\"); break;
-      case '\n': put("\\n"); break;
-      case '\r': put("\\r"); break;
-      case '\t': put("\\t"); break;
+      case '"':
+        put("\\\"");
+        break;
+      case '\\':
+        put("\\\\");
+        break;
+      case '\n':
+        put("\\n");
+        break;
+      case '\r':
+        put("\\r");
+        break;
+      case '\t':
+        put("\\t");
+        break;
       default:
         if (c < 0x20 || c == 0x7F) {
           const std::array<char, 6> u = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF]};
@@ -86,8 +98,8 @@ class level_name_flag final : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm&,
               spdlog::memory_buf_t& dest) override {
-    static constexpr std::array<std::string_view, 7> names = {
-        "trace", "debug", "info", "warn", "error", "critical", "off"};
+    static constexpr std::array<std::string_view, 7> names = {"trace", "debug",    "info", "warn",
+                                                              "error", "critical", "off"};
     const std::string_view name = names.at(static_cast<std::size_t>(msg.level));
     dest.append(name.data(), name.data() + name.size());
   }
@@ -117,7 +129,9 @@ std::optional<spdlog::level::level_enum> parse_log_level(std::string_view level)
   return std::nullopt;
 }
 
-bool is_log_format(std::string_view format) { return format == "json" || format == "text"; }
+bool is_log_format(std::string_view format) {
+  return format == "json" || format == "text";
+}
 
 std::unique_ptr<spdlog::formatter> make_log_formatter(std::string_view format) {
   if (format == "json") {
@@ -159,6 +173,8 @@ void init_logging(std::string_view level, std::string_view format) {
   spdlog::set_default_logger(make_logger("odin", level, format, std::move(sink)));
 }
 
-void append_json_escaped(std::string_view text, std::string& out) { escape_into(text, out); }
+void append_json_escaped(std::string_view text, std::string& out) {
+  escape_into(text, out);
+}
 
 }  // namespace odin

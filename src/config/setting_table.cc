@@ -1,0 +1,278 @@
+#include "config/setting_table.h"
+
+#include <array>
+
+#include <fmt/format.h>
+
+#include "common/log.h"
+#include "config/value_parsers.h"
+
+namespace odin::config {
+namespace {
+
+using namespace std::chrono_literals;
+using model::kind;
+using sv = std::string_view;
+
+std::string num(uint64_t v) {
+  return std::to_string(v);
+}
+std::string dur(std::chrono::milliseconds d) {
+  return format_duration(d);
+}
+
+template <kind K>
+void apply_topic(settings& s, sv v) {
+  s.kafka.topics.set(K, parse_topic_name(v));
+}
+template <kind K>
+std::string show_topic(const settings& s) {
+  return s.kafka.topics.topic_of(K);
+}
+template <kind K>
+constexpr setting_row topic_row(sv env, sv flag, sv help) {
+  return {env, flag, kafka_bit, "TOPIC", help, &apply_topic<K>, &show_topic<K>};
+}
+
+constexpr uint64_t KiB = 1024, MiB = KiB * 1024, GiB = MiB * 1024, TiB = GiB * 1024;
+
+const std::array rows = {
+    // Gateway
+    setting_row{"WS_ADDR", "--addr", gateway_bit, "ADDR", "WebSocket/HTTP listen address",
+                [](settings& s, sv v) {
+                  auto a = parse_listen_address(v);
+                  s.gateway.host = std::move(a.host);
+                  s.gateway.port = a.port;
+                },
+                [](const settings& s) {
+                  return format_listen_address({s.gateway.host, s.gateway.port});
+                }},
+    setting_row{"WS_IO_THREADS", "--io-threads", gateway_bit, "N",
+                "I/O threads, each with its own connections and subscription shard; 0 = one "
+                "per core",
+                [](settings& s, sv v) { s.gateway.io_threads = parse_whole(v, 0, 1024); },
+                [](const settings& s) { return num(s.gateway.io_threads); }},
+    setting_row{"WS_MAX_CONNECTIONS", "--max-connections", gateway_bit, "N",
+                "open connections; upgrades past it get HTTP 503",
+                [](settings& s, sv v) { s.gateway.max_connections = parse_whole(v, 1, 1'000'000); },
+                [](const settings& s) { return num(s.gateway.max_connections); }},
+    setting_row{
+        "WS_CPU_REJECT_THRESHOLD", "--cpu-reject-threshold", gateway_bit, "PERCENT",
+        "system CPU % above which new connections are refused (0, 100]",
+        [](settings& s, sv v) { s.gateway.cpu_reject_threshold = parse_number_above_zero(v, 100); },
+        [](const settings& s) { return fmt::format("{}", s.gateway.cpu_reject_threshold); }},
+    setting_row{
+        "WS_MEMORY_LIMIT", "--memory-limit", gateway_bit, "BYTES",
+        "resident memory above which new connections are refused (bytes, or 512MiB, 14.5GiB)",
+        [](settings& s, sv v) {
+          s.gateway.memory_limit_bytes = parse_bytes(v, 16 * MiB, 1024 * TiB);
+        },
+        [](const settings& s) { return format_bytes(s.gateway.memory_limit_bytes); }},
+    setting_row{
+        "WS_MAX_MESSAGE_BYTES", "--max-message-bytes", gateway_bit, "BYTES",
+        "largest client message; a larger one closes the connection with 1009",
+        [](settings& s, sv v) { s.gateway.max_message_bytes = parse_bytes(v, 128, 64 * MiB); },
+        [](const settings& s) { return format_bytes(s.gateway.max_message_bytes); }},
+    setting_row{
+        "WS_MAX_QUEUE_BYTES", "--max-queue-bytes", gateway_bit, "BYTES",
+        "outbound bytes queued per client; past it the client is closed with 4008",
+        [](settings& s, sv v) { s.gateway.max_queue_bytes = parse_bytes(v, 1 * KiB, 1 * GiB); },
+        [](const settings& s) { return format_bytes(s.gateway.max_queue_bytes); }},
+    setting_row{
+        "WS_MAX_SUBSCRIPTIONS", "--max-subscriptions", gateway_bit, "N",
+        "channels one connection may subscribe to",
+        [](settings& s, sv v) { s.gateway.max_subscriptions = parse_whole(v, 1, 1'000'000); },
+        [](const settings& s) { return num(s.gateway.max_subscriptions); }},
+    setting_row{"WS_MAX_TOKENS_PER_REQUEST", "--max-tokens-per-request", gateway_bit, "N",
+                "tokens or channels in one subscribe/unsubscribe request",
+                [](settings& s, sv v) { s.gateway.max_per_request = parse_whole(v, 1, 100'000); },
+                [](const settings& s) { return num(s.gateway.max_per_request); }},
+    setting_row{"METRICS_INTERVAL", "--metrics-interval", gateway_bit, "DURATION",
+                "how often CPU and memory are sampled for the connection guards",
+                [](settings& s, sv v) { s.gateway.guard_interval = parse_duration(v, 10ms, 1h); },
+                [](const settings& s) { return dur(s.gateway.guard_interval); }},
+    setting_row{
+        "WS_HANDSHAKE_TIMEOUT", "--handshake-timeout", gateway_bit, "DURATION",
+        "time a new connection has to complete the WebSocket upgrade",
+        [](settings& s, sv v) { s.gateway.handshake_timeout = parse_duration(v, 100ms, 5min); },
+        [](const settings& s) { return dur(s.gateway.handshake_timeout); }},
+    setting_row{
+        "WS_SHUTDOWN_TIMEOUT", "--shutdown-timeout", gateway_bit, "DURATION",
+        "on SIGTERM, time given to clients to close with 1001",
+        [](settings& s, sv v) { s.gateway.shutdown_timeout = parse_duration(v, 0ms, 5min); },
+        [](const settings& s) { return dur(s.gateway.shutdown_timeout); }},
+    setting_row{
+        "WS_SHARD_INBOX_FRAMES", "--shard-inbox-frames", gateway_bit, "N",
+        "frames an I/O thread may have pending before the bus consumer pauses",
+        [](settings& s, sv v) { s.gateway.shard_inbox_frames = parse_whole(v, 16, 16'777'216); },
+        [](const settings& s) { return num(s.gateway.shard_inbox_frames); }},
+    // Kafka
+    setting_row{"KAFKA_BROKERS", "--brokers", kafka_bit, "LIST",
+                "bootstrap brokers, host:port[,host:port...]",
+                [](settings& s, sv v) { s.kafka.brokers = parse_broker_list(v); },
+                [](const settings& s) { return s.kafka.brokers; }},
+    setting_row{"KAFKA_GROUP_ID", "--group-id", kafka_bit, "NAME",
+                "consumer group id prefix; each gateway instance appends its own id",
+                [](settings& s, sv v) { s.kafka.group_id = parse_name(v); },
+                [](const settings& s) { return s.kafka.group_id; }},
+    setting_row{"KAFKA_CLIENT_ID", "--client-id", kafka_bit, "NAME",
+                "client.id reported to the brokers",
+                [](settings& s, sv v) { s.kafka.client_id = parse_name(v); },
+                [](const settings& s) { return s.kafka.client_id; }},
+    topic_row<kind::trade>("KAFKA_TOPIC_TRADES", "--topic-trades", "topic of trade events"),
+    topic_row<kind::liquidity>("KAFKA_TOPIC_LIQUIDITY", "--topic-liquidity",
+                               "topic of liquidity events"),
+    topic_row<kind::metadata>("KAFKA_TOPIC_METADATA", "--topic-metadata",
+                              "topic of metadata events"),
+    topic_row<kind::social>("KAFKA_TOPIC_SOCIAL", "--topic-social", "topic of social events"),
+    topic_row<kind::community>("KAFKA_TOPIC_COMMUNITY", "--topic-community",
+                               "topic of community events"),
+    topic_row<kind::creation>("KAFKA_TOPIC_CREATION", "--topic-creation",
+                              "topic of creation events"),
+    topic_row<kind::analytics>("KAFKA_TOPIC_ANALYTICS", "--topic-analytics",
+                               "topic of analytics events"),
+    topic_row<kind::balances>("KAFKA_TOPIC_BALANCES", "--topic-balances",
+                              "topic of balances events"),
+    setting_row{"KAFKA_LINGER_MS", "--linger-ms", kafka_bit, "MS",
+                "producer linger.ms: how long records wait to be batched",
+                [](settings& s, sv v) {
+                  s.kafka.linger = std::chrono::milliseconds(parse_whole(v, 0, 900'000));
+                },
+                [](const settings& s) { return num(s.kafka.linger.count()); }},
+    setting_row{"KAFKA_DELIVERY_TIMEOUT_MS", "--delivery-timeout-ms", kafka_bit, "MS",
+                "producer message.timeout.ms: a record not acknowledged by then fails",
+                [](settings& s, sv v) {
+                  s.kafka.delivery_timeout =
+                      std::chrono::milliseconds(parse_whole(v, 1, 2'147'483'647));
+                },
+                [](const settings& s) { return num(s.kafka.delivery_timeout.count()); }},
+    setting_row{"KAFKA_ACKS", "--acks", kafka_bit, "ACKS",
+                "producer acks: all (durable on every in-sync replica), 1 or 0",
+                [](settings& s, sv v) {
+                  s.kafka.acks = parse_choice(v, {"all", "-1", "1", "0"});
+                  if (s.kafka.acks == "-1") s.kafka.acks = "all";
+                },
+                [](const settings& s) { return s.kafka.acks; }},
+    setting_row{"KAFKA_COMPRESSION", "--compression", kafka_bit, "CODEC",
+                "producer compression: none, gzip, snappy, lz4 or zstd",
+                [](settings& s, sv v) {
+                  s.kafka.compression = parse_choice(v, {"none", "gzip", "snappy", "lz4", "zstd"});
+                },
+                [](const settings& s) { return s.kafka.compression; }},
+    setting_row{"KAFKA_FETCH_WAIT_MAX_MS", "--fetch-wait-max-ms", kafka_bit, "MS",
+                "consumer fetch.wait.max.ms: how long the broker may hold an empty fetch",
+                [](settings& s, sv v) {
+                  s.kafka.fetch_wait_max = std::chrono::milliseconds(parse_whole(v, 0, 300'000));
+                },
+                [](const settings& s) { return num(s.kafka.fetch_wait_max.count()); }},
+    setting_row{"KAFKA_LOOKBACK", "--lookback", kafka_bit, "DURATION",
+                "history replayed on start: records newer than now minus this; 0 = none",
+                [](settings& s, sv v) { s.kafka.lookback = parse_duration(v, 0ms, 168h); },
+                [](const settings& s) { return dur(s.kafka.lookback); }},
+    // Memory bus
+    setting_row{"BUS_PARTITIONS", "--partitions", memory_bit, "N", "partitions per topic",
+                [](settings& s, sv v) {
+                  s.memory.partitions = static_cast<int32_t>(parse_whole(v, 1, 1024));
+                },
+                [](const settings& s) { return num(static_cast<uint64_t>(s.memory.partitions)); }},
+    setting_row{
+        "BUS_RETENTION_RECORDS", "--retention-records", memory_bit, "N",
+        "records kept per partition; the oldest go first",
+        [](settings& s, sv v) { s.memory.retention_records = parse_whole(v, 1, 1'000'000'000); },
+        [](const settings& s) { return num(s.memory.retention_records); }},
+    setting_row{
+        "BUS_RETENTION_BYTES", "--retention-bytes", memory_bit, "BYTES",
+        "bytes kept per topic; the oldest records go first",
+        [](settings& s, sv v) { s.memory.retention_bytes = parse_bytes(v, 1 * KiB, 1 * TiB); },
+        [](const settings& s) { return format_bytes(s.memory.retention_bytes); }},
+    setting_row{"BUS_RETENTION", "--retention", memory_bit, "DURATION",
+                "age past which records are dropped",
+                [](settings& s, sv v) { s.memory.retention_time = parse_duration(v, 1s, 168h); },
+                [](const settings& s) { return dur(s.memory.retention_time); }},
+    // Simulator
+    setting_row{"SIM_TOKENS", "--tokens", sim_bit, "LIST", "tokens the simulator trades",
+                [](settings& s, sv v) { s.sim.tokens = parse_token_list(v); },
+                [](const settings& s) { return fmt::format("{}", fmt::join(s.sim.tokens, ",")); }},
+    setting_row{"SIM_TOKEN_POOL", "--token-pool", sim_bit, "N",
+                "if above 0, simulate N tokens T0001, T0002 ... instead of SIM_TOKENS",
+                [](settings& s, sv v) {
+                  if (auto n = parse_whole(v, 0, 1'000'000); n > 0)
+                    s.sim.tokens = sim::token_pool(n);
+                },
+                [](const settings&) { return std::string("0"); }},
+    setting_row{"SIM_RATE", "--rate", sim_bit, "EVENTS/S", "simulated events per second",
+                [](settings& s, sv v) { s.sim.rate = parse_number_above_zero(v, sim::max_rate); },
+                [](const settings& s) { return fmt::format("{}", s.sim.rate); }},
+    setting_row{"SIM_SEED", "--seed", sim_bit, "N", "random seed; 0 = a fresh one each start",
+                [](settings& s, sv v) { s.sim.seed = parse_whole(v, 0, UINT64_MAX); },
+                [](const settings& s) { return num(s.sim.seed); }},
+    // Logging
+    setting_row{"LOG_LEVEL", "--log-level", log_bit, "LEVEL", "trace, debug, info, warn or error",
+                [](settings& s, sv v) {
+                  if (!parse_log_level(v)) {
+                    throw invalid_value(fmt::format("expected {}", log_levels_allowed));
+                  }
+                  s.log_level = std::string(v);
+                },
+                [](const settings& s) { return s.log_level; }},
+    setting_row{"LOG_FORMAT", "--log-format", log_bit, "FORMAT",
+                "json (one object per line) or text",
+                [](settings& s, sv v) {
+                  if (!is_log_format(v)) {
+                    throw invalid_value(fmt::format("expected {}", log_formats_allowed));
+                  }
+                  s.log_format = std::string(v);
+                },
+                [](const settings& s) { return s.log_format; }},
+    setting_row{"ENVIRONMENT", "--environment", log_bit, "NAME",
+                "deployment name shown in logs (development, production ...)",
+                [](settings& s, sv v) { s.environment = parse_name(v); },
+                [](const settings& s) { return s.environment; }},
+};
+
+constexpr sv no_pool =
+    "Odin has no worker pool or goroutines: shard-per-core I/O threads do the work "
+    "(see WS_IO_THREADS)";
+constexpr sv no_drop =
+    "Odin never drops records past a rate: when clients fall behind it pauses bus "
+    "partitions (backpressure)";
+
+constexpr std::array<ignored_variable, 7> ignored = {{
+    {"WS_CPU_LIMIT", no_pool},
+    {"WS_WORKER_POOL_SIZE", no_pool},
+    {"WS_WORKER_QUEUE_SIZE", no_pool},
+    {"WS_MAX_GOROUTINES", no_pool},
+    {"WS_MAX_KAFKA_RATE", no_drop},
+    {"WS_MAX_BROADCAST_RATE", no_drop},
+    {"WS_CPU_PAUSE_THRESHOLD",
+     "Odin never pauses consumption on CPU load: it pauses partitions only when clients fall "
+     "behind (backpressure); WS_CPU_REJECT_THRESHOLD still refuses new connections"},
+}};
+
+}  // namespace
+
+std::span<const setting_row> setting_rows() {
+  return rows;
+}
+
+std::span<const ignored_variable> ignored_variables() {
+  return ignored;
+}
+
+std::string_view group_title(unsigned bit) {
+  switch (bit) {
+    case gateway_bit:
+      return "Gateway";
+    case kafka_bit:
+      return "Kafka";
+    case memory_bit:
+      return "Memory bus";
+    case sim_bit:
+      return "Simulator";
+    case log_bit:
+      return "Logging";
+  }
+  return "Other";
+}
+
+}  // namespace odin::config

@@ -1,0 +1,29 @@
+#pragma once
+// Everything a subcommand of `odin` can be configured with, after defaults, .env, the
+// environment and flags were merged and validated (config/loader.h).
+#include <string>
+#include <vector>
+
+#include "bus/kafka_options.h"
+#include "bus/memory_options.h"
+#include "gateway/options.h"
+#include "sim/options.h"
+
+namespace odin::config {
+
+struct settings {
+  gateway::options gateway;
+  bus::kafka_options kafka;
+  bus::memory_options memory;
+  sim::options sim;
+  std::string log_level = "info";           // LOG_LEVEL
+  std::string log_format = "json";          // LOG_FORMAT
+  std::string environment = "development";  // ENVIRONMENT
+  std::string env_file;                     // the .env file that was read ("" = none)
+  std::vector<std::string> warnings;        // to log once logging is set up
+};
+
+// The defaults: the option structs' own, the plan's where it differs (KAFKA_BROKERS).
+settings default_settings(std::string log_format = "json");
+
+}  // namespace odin::config

@@ -1,0 +1,24 @@
+#pragma once
+// Synthetic event payloads, one shape per event type, as the plan's generateEventData:
+// {"type":"TRADE_EXECUTED","tokenId":"BTC","timestamp":<ms>,"price":..,...} (compact JSON).
+// Used by the simulator and by the publisher's load generator.
+#include <cstdint>
+#include <random>
+#include <string>
+#include <string_view>
+
+#include "model/event_type.h"
+
+namespace odin::sim {
+
+using rng = std::mt19937_64;
+
+// `token` must be a valid token id (model::validate_token): it is written without escaping.
+std::string make_event(model::event_type type, std::string_view token, int64_t timestamp_ms,
+                       rng& gen);
+
+// Same, appended to `out` (reuse one buffer on hot loops).
+void append_event(std::string& out, model::event_type type, std::string_view token,
+                  int64_t timestamp_ms, rng& gen);
+
+}  // namespace odin::sim
