@@ -20,11 +20,10 @@ struct kafka_options {
   std::string acks = "all";
   std::chrono::milliseconds enqueue_timeout{500};  // a full local queue is retried this long
   // Consumer
-  std::chrono::milliseconds fetch_wait_max{10};      // KAFKA_FETCH_WAIT_MAX_MS
-  std::chrono::milliseconds lookback{0};             // KAFKA_LOOKBACK (duration): seed history on start
+  std::chrono::milliseconds fetch_wait_max{10};  // KAFKA_FETCH_WAIT_MAX_MS
+  std::chrono::milliseconds lookback{0};         // KAFKA_LOOKBACK (duration): seed history on start
   std::chrono::milliseconds metadata_refresh{5000};  // how often new partitions are looked for
-  // Both: how long a destructor waits for outstanding acks (producer) / the final offset
-  // commit (consumer) before giving up.
+  // Producer: how long the destructor waits for outstanding acks before purging the rest.
   std::chrono::milliseconds shutdown_timeout{2000};
   // Extra librdkafka properties ("security.protocol" ...), applied last.
   std::map<std::string, std::string> extra;

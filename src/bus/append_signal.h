@@ -1,0 +1,47 @@
+#pragma once
+// Wakes the memory bus consumers blocked in poll(): a sequence number bumped on every append
+// plus a condition variable. Appends take the mutex only when someone is waiting.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+
+namespace odin::bus {
+
+class append_signal {
+ public:
+  uint64_t sequence() const { return sequence_.load(); }
+
+  // After an append. The seq_cst pair (sequence_ then waiters_, against waiters_ then
+  // sequence_ in wait_until's predicate) means a waiter either sees the new sequence or is
+  // counted, and then the notify takes the mutex it waits on: no lost wake-up.
+  void appended() {
+    sequence_.fetch_add(1);
+    if (waiters_.load() > 0) notify_all();
+  }
+
+  // After a change a waiter's predicate reads (wake, resume); set that state first.
+  void notify_all() {
+    { std::lock_guard lock(mutex_); }
+    cv_.notify_all();
+  }
+
+  // Waits until `pred()` (evaluated under the mutex) is true or `deadline` passes.
+  template <class Pred>
+  bool wait_until(std::chrono::steady_clock::time_point deadline, Pred pred) {
+    std::unique_lock lock(mutex_);
+    waiters_.fetch_add(1);
+    const bool ok = cv_.wait_until(lock, deadline, pred);
+    waiters_.fetch_sub(1);
+    return ok;
+  }
+
+ private:
+  std::atomic<uint64_t> sequence_{0};
+  std::atomic<int> waiters_{0};
+  std::mutex mutex_;
+  std::condition_variable cv_;
+};
+
+}  // namespace odin::bus

@@ -1,0 +1,157 @@
+#include "bus/kafka_producer.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <spdlog/spdlog.h>
+
+namespace odin::bus {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+const std::string& ingest_header_name() {
+  static const std::string name(ingest_header);
+  return name;
+}
+
+std::unique_ptr<RdKafka::Conf> producer_conf(const kafka_options& o, RdKafka::EventCb& events,
+                                             RdKafka::DeliveryReportCb& reports) {
+  auto conf = make_kafka_conf(o, events);
+  // Idempotence (no duplicates or reordering on retry) needs acks=all; with acks=1/0 the
+  // operator chose speed over durability and gets the plain producer.
+  const bool all_acks = o.acks == "all" || o.acks == "-1";
+  set_kafka_property(*conf, "enable.idempotence", all_acks ? "true" : "false");
+  set_kafka_property(*conf, "acks", o.acks);
+  set_kafka_property(*conf, "compression.codec", o.compression);
+  set_kafka_property(*conf, "linger.ms", std::to_string(o.linger.count()));
+  set_kafka_property(*conf, "message.timeout.ms", std::to_string(o.delivery_timeout.count()));
+  set_kafka_property(*conf, "partitioner", "murmur2_random");
+  std::string err;
+  if (conf->set("dr_cb", &reports, err) != RdKafka::Conf::CONF_OK) {
+    throw std::invalid_argument("kafka dr_cb: " + err);
+  }
+  apply_extra_properties(*conf, o);
+  return conf;
+}
+
+}  // namespace
+
+kafka_producer::kafka_producer(const kafka_options& options)
+    : options_(options), events_("producer"), reports_(*this) {
+  auto conf = producer_conf(options_, events_, reports_);
+  std::string err;
+  producer_.reset(RdKafka::Producer::create(conf.get(), err));
+  if (!producer_) throw std::invalid_argument("kafka producer: " + err);
+  poller_ = std::thread([this] { poll_loop(); });
+}
+
+kafka_producer::~kafka_producer() {
+  closing_.store(true);
+  if (flush(options_.shutdown_timeout) > 0) {
+    spdlog::warn("kafka producer: {} records unacknowledged at shutdown, purging", outstanding());
+    producer_->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT);
+    wait_outstanding(clock::now() + std::chrono::milliseconds(500));
+  }
+  stop_.store(true);
+  poller_.join();
+  producer_.reset();  // no delivery report can arrive after this
+  // Whatever librdkafka never reported (in flight when purged) completes as closed.
+  while (true) {
+    pending* p = nullptr;
+    {
+      std::lock_guard lock(mutex_);
+      if (pending_.empty()) break;
+      p = &pending_.front();
+    }
+    complete(p, failure(bus_error::closed));
+  }
+}
+
+void kafka_producer::poll_loop() {
+  while (!stop_.load()) producer_->poll(50);
+}
+
+void kafka_producer::produce(model::kind kind, std::string_view key, std::string_view value,
+                             completion done) {
+  if (closing_.load()) {
+    done(failure(bus_error::closed));
+    return;
+  }
+  auto* p = new pending(std::move(done));
+  {
+    // Registered before librdkafka sees it: the delivery report may come at once.
+    std::lock_guard lock(mutex_);
+    pending_.push_back(*p);
+  }
+  const RdKafka::ErrorCode err = enqueue(kind, key, value, p);
+  if (err != RdKafka::ERR_NO_ERROR) complete(p, failure(to_bus_error(err)));
+}
+
+// Hands the record to librdkafka; a full local queue is retried until enqueue_timeout,
+// waking on each delivery report (which frees queue space).
+RdKafka::ErrorCode kafka_producer::enqueue(model::kind kind, std::string_view key,
+                                           std::string_view value, pending* p) {
+  const std::string& topic = options_.topics.topic_of(kind);
+  const std::string ingest = std::to_string(now_us());
+  RdKafka::Headers* headers = RdKafka::Headers::create();
+  headers->add(ingest_header_name(), ingest.data(), ingest.size());
+  const auto deadline = clock::now() + options_.enqueue_timeout;
+  while (true) {
+    const RdKafka::ErrorCode err = producer_->produce(
+        topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+        const_cast<char*>(value.data()), value.size(), key.data(), key.size(), 0, headers, p);
+    if (err == RdKafka::ERR_NO_ERROR) return err;  // librdkafka owns the headers now
+    if (err != RdKafka::ERR__QUEUE_FULL || clock::now() >= deadline) {
+      delete headers;
+      spdlog::debug("kafka produce to {} failed: {}", topic, RdKafka::err2str(err));
+      return err;
+    }
+    std::unique_lock lock(mutex_);
+    completed_.wait_until(lock, std::min(deadline, clock::now() + std::chrono::milliseconds(10)));
+  }
+}
+
+void kafka_producer::delivery_reports::dr_cb(RdKafka::Message& message) {
+  auto* p = static_cast<pending*>(message.msg_opaque());
+  if (message.err() != RdKafka::ERR_NO_ERROR) {
+    spdlog::debug("kafka delivery to {} failed: {}", message.topic_name(), message.errstr());
+    owner_.complete(p, failure(to_bus_error(message.err())));
+  } else {
+    owner_.complete(p, delivery{message.partition(), message.offset()});
+  }
+}
+
+// Runs the completion, then unlinks it (so flush() returns only after completions ran).
+void kafka_producer::complete(pending* p, result<delivery, bus_error> outcome) {
+  try {
+    p->done(std::move(outcome));
+  } catch (const std::exception& e) {
+    spdlog::error("kafka producer: a completion threw: {}", e.what());
+  }
+  {
+    std::lock_guard lock(mutex_);
+    pending_.erase(pending_.iterator_to(*p));
+  }
+  completed_.notify_all();
+  delete p;
+}
+
+std::size_t kafka_producer::flush(std::chrono::milliseconds timeout) {
+  const auto deadline = clock::now() + timeout;
+  producer_->flush(static_cast<int>(timeout.count()));  // also sends lingering batches now
+  wait_outstanding(deadline);
+  return outstanding();
+}
+
+bool kafka_producer::wait_outstanding(clock::time_point deadline) {
+  std::unique_lock lock(mutex_);
+  return completed_.wait_until(lock, deadline, [this] { return pending_.empty(); });
+}
+
+std::size_t kafka_producer::outstanding() const {
+  std::lock_guard lock(mutex_);
+  return pending_.size();
+}
+
+}  // namespace odin::bus

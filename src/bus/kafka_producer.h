@@ -1,0 +1,79 @@
+#pragma once
+// The Kafka side of producer: librdkafka, idempotent with acks=all (options.acks; acks=1/0
+// give a plain producer), snappy (options.compression),
+// linger.ms / message.timeout.ms from the options, partitioner=murmur2_random (the Java
+// client's, see partitioner.h). Each record carries the header "odin-ingest-us".
+//
+// Threads: one background thread serves librdkafka's delivery reports (poll every 50 ms);
+// completions run there (or, for an immediate failure, in produce()'s caller, or in the
+// thread that calls flush()). produce() and flush() are thread-safe.
+//
+// Start-up: the constructor does not contact the brokers (it throws only on a configuration
+// librdkafka refuses); records queue until the brokers answer or delivery_timeout passes.
+// Shutdown: the destructor waits up to options.shutdown_timeout for outstanding acks, purges
+// the rest, and completes whatever is left with bus_error::closed — every completion is
+// called exactly once. No produce() may run during or after destruction.
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include <librdkafka/rdkafkacpp.h>
+#include <boost/intrusive/list.hpp>
+
+#include "bus/kafka_common.h"
+#include "bus/kafka_options.h"
+#include "bus/producer.h"
+
+namespace odin::bus {
+
+class kafka_producer final : public producer {
+ public:
+  explicit kafka_producer(const kafka_options& options);
+  ~kafka_producer() override;
+  kafka_producer(const kafka_producer&) = delete;
+  kafka_producer& operator=(const kafka_producer&) = delete;
+
+  void produce(model::kind kind, std::string_view key, std::string_view value,
+               completion done) override;
+  std::size_t flush(std::chrono::milliseconds timeout) override;
+
+  // Records queued and not yet completed.
+  std::size_t outstanding() const;
+
+ private:
+  // One produced record awaiting its delivery report; the msg_opaque given to librdkafka.
+  struct pending : boost::intrusive::list_base_hook<> {
+    explicit pending(completion d) : done(std::move(d)) {}
+    completion done;
+  };
+
+  class delivery_reports final : public RdKafka::DeliveryReportCb {
+   public:
+    explicit delivery_reports(kafka_producer& owner) : owner_(owner) {}
+    void dr_cb(RdKafka::Message& message) override;
+
+   private:
+    kafka_producer& owner_;
+  };
+
+  void complete(pending* p, result<delivery, bus_error> outcome);
+  RdKafka::ErrorCode enqueue(model::kind kind, std::string_view key, std::string_view value,
+                             pending* p);
+  bool wait_outstanding(std::chrono::steady_clock::time_point deadline);
+  void poll_loop();
+
+  const kafka_options options_;
+  kafka_event_logger events_;
+  delivery_reports reports_;
+  mutable std::mutex mutex_;  // guards pending_
+  std::condition_variable completed_;
+  boost::intrusive::list<pending> pending_;
+  std::atomic<bool> closing_{false};
+  std::atomic<bool> stop_{false};
+  std::unique_ptr<RdKafka::Producer> producer_;
+  std::thread poller_;
+};
+
+}  // namespace odin::bus
