@@ -5,6 +5,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "model/bundle.h"
 #include "model/channel.h"
@@ -143,6 +144,15 @@ void send_requests(ws_client& client, const std::vector<std::string>& requests,
 }
 
 }  // namespace
+
+bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(20ms);
+  }
+  return true;
+}
 
 bool parse_event_frame(const std::string& frame, received_event& out) {
   const auto data_pos = frame.find(",\"data\":");

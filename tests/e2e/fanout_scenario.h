@@ -32,6 +32,9 @@ bool parse_event_frame(const std::string& frame, received_event& out);
 // The value the scenario publishes for (type, token, n): the plan's event shape.
 std::string scenario_value(model::event_type type, const std::string& token, int n);
 
+// Polls `condition` every 20 ms until it holds or `timeout` passes; returns its last value.
+bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
+
 // Runs the whole scenario against a gateway on `port`, publishing through `publish`.
 // Reports failures through gtest assertions.
 void run_fanout_scenario(uint16_t port, const publish_fn& publish,

@@ -1,0 +1,46 @@
+// `odin gateway`: the WebSocket gateway consuming every partition of the 8 topics from Kafka.
+#include <CLI/CLI.hpp>
+#include <prometheus/registry.h>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+#include "app/commands.h"
+#include "app/serve.h"
+#include "bus/kafka_consumer.h"
+#include "common/log.h"
+#include "config/loader.h"
+#include "gateway/gateway.h"
+
+namespace odin::app {
+
+command register_gateway(CLI::App& app) {
+  CLI::App* cmd = app.add_subcommand(
+      "gateway",
+      "WebSocket gateway: consumes all 8 topics from Kafka/Redpanda (KAFKA_BROKERS) and fans "
+      "events out to subscribed clients. For a single machine without Kafka use `odin dev`.");
+  auto cfg = std::make_shared<config::loader>(
+      *cmd, config::loader::gateway_group | config::loader::kafka_group |
+                config::loader::log_group);
+  return [cfg] {
+    const auto env = config::process_environment();
+    config::settings s = cfg->finish(&env);
+    if (s.kafka.brokers.empty()) {
+      throw config::config_error(
+          "KAFKA_BROKERS is not set: `odin gateway` consumes from Kafka/Redpanda. Set "
+          "KAFKA_BROKERS=host:port[,host:port...] (or --brokers), or run `odin dev` for the "
+          "embedded bus on one machine.");
+    }
+    init_logging(s.log_level, s.log_format);
+    log_warnings(s.warnings);
+    bus::kafka_consumer consumer(s.kafka);
+    auto registry = std::make_shared<prometheus::Registry>();
+    gateway::gateway gw(s.gateway, consumer, registry);
+    gw.start();
+    spdlog::info("gateway: consuming {} topics from {}; ws://{}:{}/ws", 8, s.kafka.brokers,
+                 display_host(s.gateway.host), gw.port());
+    return serve_until_signal("gateway", [&] { gw.stop(); });
+  };
+}
+
+}  // namespace odin::app

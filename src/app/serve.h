@@ -1,0 +1,18 @@
+#pragma once
+// What every serving subcommand does after wiring its parts: log the settings warnings,
+// run until SIGINT/SIGTERM, then stop in order.
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace odin::app {
+
+void log_warnings(const std::vector<std::string>& warnings);
+
+// Blocks until a stop signal, logs it, runs `stop` and returns the exit code (0).
+int serve_until_signal(const std::string& what, const std::function<void()>& stop);
+
+// "0.0.0.0" / "::" / "" become "127.0.0.1" for the URLs printed to the user.
+std::string display_host(const std::string& host);
+
+}  // namespace odin::app

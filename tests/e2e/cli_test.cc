@@ -1,0 +1,91 @@
+// The `odin` binary as a user runs it: start-up errors, `odin dev` end to end, SIGTERM.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "e2e/fanout_scenario.h"
+#include "support/process.h"
+#include "support/ws_client.h"
+
+namespace odin::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::map<std::string, std::string> base_env = {{"PATH", "/usr/bin:/bin"},
+                                                     {"LOG_FORMAT", "text"}};
+
+std::map<std::string, std::string> with(std::map<std::string, std::string> env,
+                                        const std::map<std::string, std::string>& more) {
+  for (const auto& [k, v] : more) env[k] = v;
+  return env;
+}
+
+TEST(Cli, HelpListsTheSubcommands) {
+  child_process p(ODIN_BINARY, {"--help"}, base_env);
+  ASSERT_EQ(p.wait(10s), 0);
+  EXPECT_NE(p.out().find("dev"), std::string::npos);
+  EXPECT_NE(p.out().find("gateway"), std::string::npos);
+}
+
+TEST(Cli, GatewayWithoutBrokersRefusesAndPointsToDev) {
+  child_process p(ODIN_BINARY, {"gateway", "--env-file", "/dev/null"}, base_env);
+  ASSERT_EQ(p.wait(10s), 2);
+  EXPECT_NE(p.err().find("KAFKA_BROKERS"), std::string::npos) << p.err();
+  EXPECT_NE(p.err().find("odin dev"), std::string::npos) << p.err();
+}
+
+TEST(Cli, BadValueNamesItsVariable) {
+  child_process p(ODIN_BINARY, {"dev", "--env-file", "/dev/null"},
+                  with(base_env, {{"WS_MAX_CONNECTIONS", "lots"}}));
+  ASSERT_EQ(p.wait(10s), 2);
+  EXPECT_NE(p.err().find("WS_MAX_CONNECTIONS"), std::string::npos) << p.err();
+}
+
+TEST(Cli, DevServesSubscribedEventsAndStopsCleanlyOnSigterm) {
+  const uint16_t port = free_port();
+  child_process p(ODIN_BINARY, {"dev", "--env-file", "/dev/null"},
+                  with(base_env, {{"WS_ADDR", "127.0.0.1:" + std::to_string(port)},
+                                  {"SIM_RATE", "400"}}));
+  ASSERT_TRUE(wait_until(
+      [&] {
+        try {
+          return http_get(port, "/health").status == 200;
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
+      20s))
+      << p.err();
+  EXPECT_NE(p.out().find("ws://127.0.0.1:" + std::to_string(port) + "/ws"), std::string::npos)
+      << "the banner says where to connect: " << p.out();
+
+  ws_client client("127.0.0.1", port);
+  ASSERT_TRUE(client.request(R"({"type":"subscribe","bundle":"TRADING","tokens":["BTC","ETH"]})",
+                             5s));
+  const std::set<std::string> allowed = {"BTC.trade", "BTC.liquidity", "BTC.analytics",
+                                         "ETH.trade", "ETH.liquidity", "ETH.analytics"};
+  int events = 0;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (events < 20 && std::chrono::steady_clock::now() < deadline) {
+    auto msg = client.read(200ms);
+    if (!msg) continue;
+    received_event ev;
+    ASSERT_TRUE(parse_event_frame(*msg, ev)) << *msg;
+    EXPECT_TRUE(allowed.count(ev.channel)) << ev.channel;
+    const auto data = nlohmann::json::parse(ev.data);
+    EXPECT_EQ(data["tokenId"].get<std::string>(), ev.channel.substr(0, ev.channel.find('.')));
+    ++events;
+  }
+  EXPECT_EQ(events, 20) << "simulated BTC/ETH trading events within 10 s";
+
+  p.signal(SIGTERM);
+  EXPECT_TRUE(client.wait_closed(5s));
+  EXPECT_EQ(client.close_code(), 1001);
+  EXPECT_EQ(p.wait(8s), 0) << p.err();
+}
+
+}  // namespace
+}  // namespace odin::test
