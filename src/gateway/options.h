@@ -11,17 +11,19 @@ struct options {
   uint16_t port = 3002;          // WS_ADDR port part; 0 = pick a free port (tests)
   unsigned io_threads = 0;       // WS_IO_THREADS; 0 = one per core
 
-  std::size_t max_connections = 12000;       // WS_MAX_CONNECTIONS: HTTP 503 past it
-  double cpu_reject_threshold = 75.0;        // WS_CPU_REJECT_THRESHOLD: % system CPU
-  uint64_t memory_limit_bytes = 15569256448; // WS_MEMORY_LIMIT: refuse upgrades above this RSS
+  std::size_t max_connections = 12000;        // WS_MAX_CONNECTIONS: HTTP 503 past it
+  double cpu_reject_threshold = 75.0;         // WS_CPU_REJECT_THRESHOLD: % system CPU
+  uint64_t memory_limit_bytes = 15569256448;  // WS_MEMORY_LIMIT: refuse upgrades above this RSS
   std::chrono::milliseconds guard_interval{1000};  // how often CPU/RSS are sampled
 
-  std::size_t max_message_bytes = 64 * 1024;      // WS_MAX_MESSAGE_BYTES: inbound; 1009 past it
-  std::size_t max_queue_bytes = 1024 * 1024;      // WS_MAX_QUEUE_BYTES: outbound; 4008 past it
-  std::size_t max_subscriptions = 1000;           // WS_MAX_SUBSCRIPTIONS per connection
-  std::size_t max_per_request = 100;              // WS_MAX_TOKENS_PER_REQUEST
+  std::size_t max_message_bytes = 64 * 1024;  // WS_MAX_MESSAGE_BYTES: inbound; 1009 past it
+  std::size_t max_queue_bytes = 1024 * 1024;  // WS_MAX_QUEUE_BYTES: outbound; 4008 past it
+  std::size_t max_subscriptions = 1000;       // WS_MAX_SUBSCRIPTIONS per connection
+  std::size_t max_per_request = 100;          // WS_MAX_TOKENS_PER_REQUEST
   std::chrono::milliseconds handshake_timeout{10000};
   std::chrono::milliseconds shutdown_timeout{3000};  // SIGTERM: time given to close with 1001
+  std::chrono::milliseconds close_timeout{1000};     // a closing connection's time to flush its
+                                                     // close frame and answer it (4008, 1002 ...)
 
   std::size_t shard_inbox_frames = 65536;  // frames a shard may have pending before the
                                            // consumer pauses the bus (backpressure)

@@ -1,0 +1,35 @@
+#pragma once
+// What every shard, HTTP connection and session of one gateway share. Read-mostly: the
+// options, the consumer (thread-safe queries only: ready()), the admission guard and counters.
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+
+#include "bus/consumer.h"
+#include "gateway/log_limiter.h"
+#include "gateway/options.h"
+#include "gateway/resource_guard.h"
+#include "gateway/stats.h"
+
+namespace odin::gateway {
+
+struct context {
+  context(const options& o, bus::consumer& c)
+      : opts(o), consumer(c), guard(o.cpu_reject_threshold, o.memory_limit_bytes) {}
+
+  const options& opts;
+  bus::consumer& consumer;
+  resource_guard guard;
+  std::atomic<std::size_t> connections{0};  // WebSocket sessions admitted, every shard
+  std::atomic<bool> stopping{false};
+  std::function<std::string()> render_metrics;  // the /metrics body (Prometheus text)
+  // Refusals are logged at most once per guard_interval per reason.
+  std::array<log_limiter, refusal_count> refusal_log{
+      log_limiter{opts.guard_interval}, log_limiter{opts.guard_interval},
+      log_limiter{opts.guard_interval}, log_limiter{opts.guard_interval}};
+};
+
+}  // namespace odin::gateway

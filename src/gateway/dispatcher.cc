@@ -1,0 +1,140 @@
+#include "gateway/dispatcher.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "gateway/frame.h"
+#include "model/channel.h"
+
+namespace odin::gateway {
+namespace {
+
+void release_refs(frame* f, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) f->release();
+}
+
+}  // namespace
+
+dispatcher::dispatcher(bus::consumer& consumer, std::vector<shard_inbox*> inboxes)
+    : consumer_(consumer), inboxes_(std::move(inboxes)) {
+  sink_ = [this](const bus::record& r) { on_record(r); };
+  batch_.reserve(max_batch);
+}
+
+void dispatcher::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void dispatcher::stop() {
+  stop_.store(true, std::memory_order_release);
+  consumer_.wake();
+  if (thread_.joinable()) thread_.join();
+}
+
+void dispatcher::run() {
+  while (!stopping()) run_once(std::chrono::milliseconds(100));
+  if (paused()) resume();  // leave the consumer as we found it
+}
+
+void dispatcher::run_once(std::chrono::milliseconds poll_timeout) {
+  if (paused()) {
+    if (!below_low_watermark()) {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+      return;
+    }
+    resume();
+  }
+  auto polled = consumer_.poll(poll_timeout, max_batch, sink_);
+  deliver_batch();
+  if (!polled) {
+    if (auto suppressed = error_log_.allow()) {
+      spdlog::warn("gateway: bus poll failed: {} ({} more suppressed)",
+                   bus::describe(polled.error()), *suppressed);
+    }
+    if (!stopping()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+void dispatcher::on_record(const bus::record& r) {
+  stats_.received.add();
+  if (!model::validate_token(r.key) || !validator_.valid(r.value)) {
+    stats_.invalid.add();
+    if (auto suppressed = invalid_log_.allow()) {
+      spdlog::warn(
+          "gateway: dropped invalid record ({} partition {} offset {}): key must be a token "
+          "and value JSON ({} more suppressed)",
+          model::to_string(r.kind), r.partition, r.offset, *suppressed);
+    }
+    return;
+  }
+  // The channel name, for the seq map (token <= 32 chars, kind <= 9).
+  char name[model::max_token_length + 16];
+  const std::string_view kind_name = model::to_string(r.kind);
+  std::copy(r.key.begin(), r.key.end(), name);
+  name[r.key.size()] = '.';
+  std::copy(kind_name.begin(), kind_name.end(), name + r.key.size() + 1);
+  const std::string_view channel(name, r.key.size() + 1 + kind_name.size());
+
+  auto it = seq_.find(channel);
+  if (it == seq_.end()) it = seq_.emplace(std::string(channel), 0).first;
+  const uint64_t seq = ++it->second;
+
+  batch_.push_back(render_event({r.key, r.kind, seq, r.ingest_us, r.value, {}},
+                                static_cast<uint32_t>(inboxes_.size())));
+}
+
+void dispatcher::deliver_batch() {
+  const std::size_t shards = inboxes_.size();
+  for (std::size_t i = 0; i < batch_.size(); ++i) {
+    frame* f = batch_[i];
+    std::size_t handed = 0;
+    for (; handed < shards; ++handed) {
+      shard_inbox& inbox = *inboxes_[handed];
+      if (!inbox.push(f) && !(wait_for_room(inbox) && inbox.push(f))) break;
+    }
+    if (handed < shards) {  // stopping: give back what no shard took, for this and the rest
+      release_refs(f, shards - handed);
+      for (std::size_t j = i + 1; j < batch_.size(); ++j) release_refs(batch_[j], shards);
+      break;
+    }
+    stats_.broadcasts.add();
+  }
+  batch_.clear();
+  for (shard_inbox* inbox : inboxes_) inbox->wake();
+}
+
+bool dispatcher::wait_for_room(shard_inbox& inbox) {
+  if (!paused()) pause();
+  inbox.wake();
+  auto sleep = std::chrono::microseconds(10);
+  while (inbox.room() == 0) {
+    if (stopping()) return false;
+    std::this_thread::sleep_for(sleep);
+    sleep = std::min(sleep * 2, std::chrono::microseconds(1000));
+  }
+  return true;
+}
+
+bool dispatcher::below_low_watermark() const {
+  return std::all_of(inboxes_.begin(), inboxes_.end(),
+                     [](const shard_inbox* in) { return in->room() * 4 >= in->capacity() * 3; });
+}
+
+void dispatcher::pause() {
+  consumer_.pause();
+  stats_.pauses.add();
+  stats_.paused.set(1);
+  if (pause_log_.allow()) {
+    spdlog::info("gateway: bus paused, a shard inbox is full ({} pauses so far)",
+                 stats_.pauses.value());
+  }
+}
+
+void dispatcher::resume() {
+  consumer_.resume();
+  stats_.paused.set(0);
+  if (resume_log_.allow()) spdlog::info("gateway: bus resumed, shard inboxes drained");
+}
+
+}  // namespace odin::gateway

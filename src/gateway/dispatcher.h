@@ -1,0 +1,71 @@
+#pragma once
+// The dispatcher: the gateway's one bus-consumer thread. For each record it checks the key
+// (a token) and the value (JSON), assigns the channel's next seq, renders the event frame ONCE
+// and hands one reference to every shard through the shard's SPSC inbox.
+//
+// Backpressure, never loss: when an inbox is full the dispatcher pauses the consumer, waits
+// (sleeps of at most 1 ms) until the inbox has room and delivers the record it holds; it
+// resumes the consumer once every inbox is below a quarter full. A record it read is
+// delivered to every shard, or released only when the gateway stops.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/unordered/unordered_flat_map.hpp>
+
+#include "bus/consumer.h"
+#include "gateway/json_validator.h"
+#include "gateway/log_limiter.h"
+#include "gateway/shard_inbox.h"
+#include "gateway/stats.h"
+#include "gateway/subscription_index.h"
+
+namespace odin::gateway {
+
+class dispatcher {
+ public:
+  static constexpr std::size_t max_batch = 256;  // records per poll
+
+  dispatcher(bus::consumer& consumer, std::vector<shard_inbox*> inboxes);
+  ~dispatcher() { stop(); }
+  dispatcher(const dispatcher&) = delete;
+  dispatcher& operator=(const dispatcher&) = delete;
+
+  void start();  // runs the loop on its own thread
+  void stop();   // wakes the consumer, joins; idempotent
+
+  // One turn on the caller's thread (tests): resume check, poll, deliver.
+  void run_once(std::chrono::milliseconds poll_timeout);
+
+  const dispatcher_stats& stats() const { return stats_; }
+  bool paused() const { return stats_.paused.value() != 0; }
+
+ private:
+  void run();
+  void on_record(const bus::record& r);
+  void deliver_batch();
+  bool wait_for_room(shard_inbox& inbox);  // false when stopping
+  bool below_low_watermark() const;
+  void pause();
+  void resume();
+  bool stopping() const { return stop_.load(std::memory_order_acquire); }
+
+  bus::consumer& consumer_;
+  std::vector<shard_inbox*> inboxes_;
+  bus::record_sink sink_;
+  std::vector<frame*> batch_;
+  json_validator validator_;
+  boost::unordered_flat_map<std::string, uint64_t, string_hash, string_equal> seq_;
+  dispatcher_stats stats_;
+  log_limiter invalid_log_{std::chrono::seconds(1)};
+  log_limiter error_log_{std::chrono::seconds(1)};
+  log_limiter pause_log_{std::chrono::seconds(1)};
+  log_limiter resume_log_{std::chrono::seconds(1)};
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace odin::gateway

@@ -1,0 +1,149 @@
+#include "gateway/gateway.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <iterator>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+#include <boost/asio/ip/address.hpp>
+
+#include "gateway/context.h"
+#include "gateway/dispatcher.h"
+#include "gateway/probe.h"
+#include "gateway/shard.h"
+
+namespace odin::gateway {
+
+struct gateway::impl {
+  impl(options o, bus::consumer& c, std::shared_ptr<prometheus::Registry> r)
+      : opts(std::move(o)), consumer(c), registry(std::move(r)), ctx(opts, consumer) {
+    ctx.render_metrics = [this] { return render_metrics(); };
+  }
+
+  void start();
+  void stop();
+  std::string render_metrics() const;
+
+  options opts;
+  bus::consumer& consumer;
+  std::shared_ptr<prometheus::Registry> registry;
+  context ctx;
+  std::vector<std::unique_ptr<shard>> shards;
+  std::unique_ptr<dispatcher> disp;
+  std::unique_ptr<gateway_probe> probe;
+  mutable std::mutex collectables_mutex;
+  std::vector<std::weak_ptr<prometheus::Collectable>> collectables;
+  uint16_t port = 0;
+  bool started = false;
+  bool stopped = false;
+};
+
+void gateway::impl::start() {
+  if (started) throw std::logic_error("gateway: start() called twice");
+  const std::string host = opts.host.empty() ? "0.0.0.0" : opts.host;
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(host, ec);
+  if (ec) throw std::runtime_error("gateway: WS_ADDR host '" + host + "' is not an IP address");
+  const unsigned threads =
+      opts.io_threads != 0 ? opts.io_threads : std::max(1u, std::thread::hardware_concurrency());
+
+  for (unsigned i = 0; i < threads; ++i) shards.push_back(std::make_unique<shard>(i, ctx));
+  shards[0]->listen({address, opts.port});
+  port = shards[0]->port();
+  for (unsigned i = 1; i < threads; ++i) shards[i]->listen({address, port});
+
+  std::vector<shard_inbox*> inboxes;
+  std::vector<const shard_stats*> stats;
+  for (auto& s : shards) {
+    inboxes.push_back(&s->inbox());
+    stats.push_back(&std::as_const(*s).stats());
+  }
+  disp = std::make_unique<dispatcher>(consumer, std::move(inboxes));
+  probe = std::make_unique<gateway_probe>(consumer, disp->stats(), std::move(stats));
+
+  ctx.guard.sample();  // CPU baseline
+  shards[0]->enable_guard_timer();
+  for (auto& s : shards) s->start();
+  disp->start();
+  started = true;
+  spdlog::info("gateway: listening on {}:{} ({} I/O threads)", host, port, threads);
+}
+
+void gateway::impl::stop() {
+  if (!started || stopped) return;
+  stopped = true;
+  const auto deadline = std::chrono::steady_clock::now() + opts.shutdown_timeout;
+  std::size_t open = 0;
+  for (auto& s : shards) open += s->session_count();
+  spdlog::info("gateway: shutting down, closing {} clients with 1001", open);
+  ctx.stopping.store(true);
+  for (auto& s : shards) s->begin_stop();
+  disp->stop();
+  auto remaining = [this] {
+    std::size_t n = 0;
+    for (auto& s : shards) n += s->session_count();
+    return n;
+  };
+  while (remaining() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  const std::size_t left = remaining();
+  for (auto& s : shards) s->stop_io();
+  for (auto& s : shards) s->join();
+  spdlog::info("gateway: stopped ({} clients did not finish closing in time)", left);
+}
+
+std::string gateway::impl::render_metrics() const {
+  std::vector<prometheus::MetricFamily> families;
+  if (registry) families = registry->Collect();
+  if (probe) {
+    auto own = probe->Collect();
+    std::move(own.begin(), own.end(), std::back_inserter(families));
+  }
+  {
+    std::lock_guard lock(collectables_mutex);
+    for (const auto& weak : collectables) {
+      if (auto c = weak.lock()) {
+        auto more = c->Collect();
+        std::move(more.begin(), more.end(), std::back_inserter(families));
+      }
+    }
+  }
+  return prometheus::TextSerializer().Serialize(families);
+}
+
+gateway::gateway(options opts, bus::consumer& consumer,
+                 std::shared_ptr<prometheus::Registry> registry)
+    : impl_(std::make_unique<impl>(std::move(opts), consumer, std::move(registry))) {}
+
+gateway::~gateway() {
+  stop();
+  impl_->disp.reset();  // before the shards: it holds their inboxes
+  impl_->shards.clear();
+}
+
+void gateway::start() {
+  impl_->start();
+}
+
+uint16_t gateway::port() const {
+  return impl_->port;
+}
+
+void gateway::add_collectable(std::weak_ptr<prometheus::Collectable> c) {
+  std::lock_guard lock(impl_->collectables_mutex);
+  impl_->collectables.push_back(std::move(c));
+}
+
+void gateway::stop() {
+  impl_->stop();
+}
+
+}  // namespace odin::gateway

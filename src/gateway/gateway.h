@@ -1,0 +1,42 @@
+#pragma once
+// The gateway: consumes every record of the bus and fans it out over WebSocket to the clients
+// subscribed to its channel. One TCP port serves GET /ws (WebSocket), /health, /ready and
+// /metrics. Threads: options.io_threads shards (I/O) + one dispatcher (bus consumer); see
+// README.md for the design.
+#include <cstdint>
+#include <memory>
+
+#include "bus/consumer.h"
+#include "gateway/options.h"
+
+namespace prometheus {
+class Collectable;
+class Registry;
+}  // namespace prometheus
+
+namespace odin::gateway {
+
+class gateway {
+ public:
+  // `consumer` must outlive the gateway; `registry` (may be null) is served on /metrics.
+  gateway(options opts, bus::consumer& consumer, std::shared_ptr<prometheus::Registry> registry);
+  ~gateway();  // stops if still running
+  gateway(const gateway&) = delete;
+  gateway& operator=(const gateway&) = delete;
+
+  // Binds (throws std::runtime_error with a clear message on failure) and starts the threads.
+  void start();
+  // The bound port (options.port may be 0).
+  uint16_t port() const;
+  // Extra metrics on /metrics (e.g. the bus's own). Thread-safe.
+  void add_collectable(std::weak_ptr<prometheus::Collectable> c);
+  // Stops accepting, closes every client with 1001, stops the consumer thread and joins;
+  // bounded by options.shutdown_timeout (+ the time to join). Idempotent.
+  void stop();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace odin::gateway

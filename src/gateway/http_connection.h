@@ -1,0 +1,46 @@
+#pragma once
+// A freshly accepted connection, speaking HTTP/1.1 until it upgrades: GET /ws with a valid
+// WebSocket upgrade becomes a session (admission permitting); /health, /ready and /metrics
+// are answered (keep-alive); anything else is 404. Every request must arrive within
+// options.handshake_timeout. Shard thread only; kept alive by its pending handlers.
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "gateway/stats.h"
+
+namespace odin::gateway {
+
+class shard;
+
+class http_connection : public std::enable_shared_from_this<http_connection> {
+ public:
+  http_connection(shard& owner, boost::asio::ip::tcp::socket socket);
+  void start();
+
+ private:
+  using status = boost::beast::http::status;
+
+  void do_read();
+  void on_read(const boost::system::error_code& ec);
+  void route();
+  void on_upgrade_request();
+  void upgrade(std::string_view key);
+  void refuse(refusal reason, status code, std::string_view why);
+  void respond(status code, std::string body, std::string_view content_type, bool close);
+
+  shard& shard_;
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::optional<boost::beast::http::response<boost::beast::http::string_body>> response_;
+  std::string peer_;
+};
+
+}  // namespace odin::gateway

@@ -1,0 +1,136 @@
+#include "gateway/probe.h"
+
+#include <limits>
+#include <string>
+
+#include <prometheus/client_metric.h>
+
+namespace odin::gateway {
+namespace {
+
+using prometheus::ClientMetric;
+using prometheus::MetricFamily;
+using prometheus::MetricType;
+
+MetricFamily& add_family(std::vector<MetricFamily>& out, std::string name, std::string help,
+                         MetricType type) {
+  MetricFamily f;
+  f.name = std::move(name);
+  f.help = std::move(help);
+  f.type = type;
+  out.push_back(std::move(f));
+  return out.back();
+}
+
+void add_sample(MetricFamily& f, double value, std::vector<ClientMetric::Label> labels = {}) {
+  ClientMetric m;
+  m.label = std::move(labels);
+  if (f.type == MetricType::Counter) {
+    m.counter.value = value;
+  } else {
+    m.gauge.value = value;
+  }
+  f.metric.push_back(std::move(m));
+}
+
+void add_one(std::vector<MetricFamily>& out, std::string name, std::string help, MetricType type,
+             double value) {
+  add_sample(add_family(out, std::move(name), std::move(help), type), value);
+}
+
+template <class Get>
+double sum(const std::vector<const shard_stats*>& shards, Get get) {
+  double total = 0;
+  for (const shard_stats* s : shards) total += static_cast<double>(get(*s));
+  return total;
+}
+
+}  // namespace
+
+std::vector<MetricFamily> gateway_probe::Collect() const {
+  std::vector<MetricFamily> out;
+  out.reserve(24);
+  collect_bus(out);
+  collect_ws(out);
+  collect_latency(out);
+  return out;
+}
+
+void gateway_probe::collect_bus(std::vector<MetricFamily>& out) const {
+  constexpr auto counter = MetricType::Counter;
+  constexpr auto gauge = MetricType::Gauge;
+  add_one(out, "kafka_messages_received_total", "Records read from the bus", counter,
+          static_cast<double>(dispatcher_.received.value()));
+  add_sample(
+      add_family(out, "kafka_messages_dropped_total", "Records read but not delivered", counter),
+      static_cast<double>(dispatcher_.invalid.value()), {{"reason", "invalid_record"}});
+  add_one(out, "kafka_commit_errors_total", "Failed offset commits", counter,
+          static_cast<double>(consumer_.commit_errors()));
+  auto& lag = add_family(out, "kafka_consumer_lag", "Records not read yet per partition", gauge);
+  for (const bus::partition_lag& p : consumer_.lag()) {
+    add_sample(lag, static_cast<double>(p.lag),
+               {{"topic", p.topic}, {"partition", std::to_string(p.partition)}});
+  }
+  add_one(out, "kafka_consumer_paused", "1 while the consumer is paused (backpressure)", gauge,
+          static_cast<double>(dispatcher_.paused.value()));
+  add_one(out, "kafka_consumer_pauses_total", "Times the consumer was paused (backpressure)",
+          counter, static_cast<double>(dispatcher_.pauses.value()));
+  add_one(out, "bus_records_skipped_total", "Records the bus no longer had (retention)", counter,
+          static_cast<double>(consumer_.skipped()));
+  add_one(out, "ws_broadcasts_total", "Records rendered once and handed to every shard", counter,
+          static_cast<double>(dispatcher_.broadcasts.value()));
+}
+
+void gateway_probe::collect_ws(std::vector<MetricFamily>& out) const {
+  constexpr auto counter = MetricType::Counter;
+  constexpr auto gauge = MetricType::Gauge;
+  add_one(out, "ws_active_connections", "Open WebSocket connections", gauge,
+          sum(shards_, [](const shard_stats& s) { return s.active_connections.value(); }));
+  add_one(out, "ws_connections_total", "WebSocket upgrades accepted", counter,
+          sum(shards_, [](const shard_stats& s) { return s.connections_total.value(); }));
+  auto& rejected = add_family(out, "ws_connections_rejected_total",
+                              "WebSocket upgrades refused, by reason", counter);
+  for (std::size_t r = 0; r < refusal_count; ++r) {
+    add_sample(rejected, sum(shards_, [r](const shard_stats& s) { return s.refused[r].value(); }),
+               {{"reason", refusal_names[r]}});
+  }
+  add_one(out, "ws_messages_sent_total", "Frames written to sockets (events and replies)", counter,
+          sum(shards_, [](const shard_stats& s) { return s.messages_sent.value(); }));
+  add_one(out, "ws_bytes_sent_total", "Bytes written to sockets", counter,
+          sum(shards_, [](const shard_stats& s) { return s.bytes_sent.value(); }));
+  add_one(out, "ws_write_calls_total", "sendmsg calls that wrote (many frames per call)", counter,
+          sum(shards_, [](const shard_stats& s) { return s.write_calls.value(); }));
+  add_one(out, "ws_slow_client_disconnects_total", "Connections closed with 4008", counter,
+          sum(shards_, [](const shard_stats& s) { return s.slow_client_disconnects.value(); }));
+  add_one(out, "ws_subscriptions", "Channels held, summed over connections", gauge,
+          sum(shards_, [](const shard_stats& s) { return s.subscriptions.value(); }));
+  add_one(out, "ws_outbound_queue_bytes", "Bytes queued for clients, not written yet", gauge,
+          sum(shards_, [](const shard_stats& s) { return s.outbound_queue_bytes.value(); }));
+  auto& errors = add_family(out, "ws_client_errors_total", "Error replies sent, by code", counter);
+  for (std::size_t c = 0; c < client_error_count; ++c) {
+    const auto code = static_cast<protocol::error_code>(c);
+    add_sample(errors,
+               sum(shards_, [c](const shard_stats& s) { return s.client_errors[c].value(); }),
+               {{"code", std::string(protocol::to_string(code))}});
+  }
+}
+
+void gateway_probe::collect_latency(std::vector<MetricFamily>& out) const {
+  auto& f = add_family(out, "ws_delivery_latency_seconds",
+                       "Bus ingest to socket write, observed once per sendmsg for the oldest "
+                       "event frame it completed",
+                       MetricType::Histogram);
+  ClientMetric m;
+  uint64_t cumulative = 0;
+  const auto& bounds = local_histogram::bounds;
+  for (std::size_t i = 0; i <= bounds.size(); ++i) {
+    for (const shard_stats* s : shards_) cumulative += s->delivery_latency.bucket(i);
+    const double upper = i < bounds.size() ? bounds[i] : std::numeric_limits<double>::infinity();
+    m.histogram.bucket.push_back({cumulative, upper});
+  }
+  m.histogram.sample_count = cumulative;
+  for (const shard_stats* s : shards_) m.histogram.sample_sum += s->delivery_latency.sum_seconds();
+  f.metric.push_back(std::move(m));
+}
+
+}  // namespace odin::gateway

@@ -1,0 +1,308 @@
+#include "gateway/session.h"
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <cerrno>
+#include <climits>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <simdjson.h>
+#include <spdlog/spdlog.h>
+
+#include "bus/record.h"
+#include "gateway/shard.h"
+#include "model/channel.h"
+
+namespace odin::gateway {
+namespace asio = boost::asio;
+namespace ws = protocol::ws;
+
+session::session(shard& owner, asio::ip::tcp::socket socket, std::string peer)
+    : shard_(owner),
+      socket_(std::move(socket)),
+      peer_(std::move(peer)),
+      parser_(owner.ctx().opts.max_message_bytes),
+      queue_(owner.pool()),
+      close_timer_(owner.io()) {}
+
+session::~session() {
+  queue_.clear();
+  report_queue_bytes();
+}
+
+// Keeps the shard's ws_outbound_queue_bytes gauge in step with this queue (a relaxed
+// load + store on a shard-local counter).
+void session::report_queue_bytes() {
+  const auto now = static_cast<int64_t>(queue_.bytes());
+  shard_.stats().outbound_queue_bytes.add(now - queued_bytes_reported_);
+  queued_bytes_reported_ = now;
+}
+
+void session::start(std::string handshake, std::string_view early) {
+  boost::system::error_code ec;
+  socket_.native_non_blocking(true, ec);
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  shard_.stats().connections_total.add();
+  shard_.stats().active_connections.add(1);
+  queue_.push(std::move(handshake));
+  if (!early.empty()) consume_input(early);
+  flush();
+  if (state_ != state::closed) do_read();
+}
+
+void session::deliver(shard_frame* f) {
+  if (state_ != state::open || over_queue_limit(f->f->size())) return;
+  shard_.pool().hold(f);
+  queue_.push(f);
+  report_queue_bytes();
+  if (!dirty_) {
+    dirty_ = true;
+    shard_.mark_dirty(this);
+  }
+}
+
+void session::send_owned(std::string bytes) {
+  if (state_ != state::open || over_queue_limit(bytes.size())) return;
+  queue_.push(std::move(bytes));
+  report_queue_bytes();
+}
+
+// The slow-client rule: when `more` bytes would pass max_queue_bytes, drop what is queued and
+// close with 4008. A frame bigger than the limit still goes out when nothing else is queued.
+bool session::over_queue_limit(std::size_t more) {
+  const std::size_t limit = shard_.ctx().opts.max_queue_bytes;
+  if (queue_.empty() || queue_.bytes() + more <= limit) return false;
+  shard_.stats().slow_client_disconnects.add();
+  spdlog::warn("gateway: slow client {} disconnected (4008): {} bytes queued, limit {}", peer_,
+               queue_.bytes(), limit);
+  close(ws::close_code::slow_client, "slow client", true);
+  return true;
+}
+
+// Called once per dirty session per drain turn, after every read and on writability. Writes
+// with sendmsg() straight on the non-blocking socket: up to IOV_MAX frames per syscall.
+void session::flush() {
+  dirty_ = false;
+  if (state_ == state::closed) return;
+  if (state_ != state::open && !channels_.empty()) leave_index();
+  if (write_waiting_) return;
+  shard_stats& stats = shard_.stats();
+  while (!queue_.empty()) {
+    iovec iov[IOV_MAX];
+    std::size_t total = 0;
+    msghdr msg{};
+    msg.msg_iov = iov;
+    msg.msg_iovlen = queue_.gather(iov, IOV_MAX, total);
+    const ssize_t n = ::sendmsg(socket_.native_handle(), &msg, MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return wait_writable();
+      return teardown();  // peer gone (EPIPE, ECONNRESET ...)
+    }
+    const consumed done = queue_.consume(static_cast<std::size_t>(n));
+    report_queue_bytes();
+    stats.bytes_sent.add(static_cast<uint64_t>(n));
+    stats.write_calls.add();
+    stats.messages_sent.add(done.items);
+    if (done.events > 0) {
+      stats.delivery_latency.observe_us(bus::now_us() - done.oldest_event_ts_us);
+    }
+    if (static_cast<std::size_t>(n) < total) return wait_writable();  // socket buffer full
+  }
+  if (state_ == state::closing) on_close_written();
+}
+
+void session::wait_writable() {
+  write_waiting_ = true;
+  socket_.async_wait(asio::ip::tcp::socket::wait_write,
+                     [self = shared_from_this()](const boost::system::error_code& ec) {
+                       self->write_waiting_ = false;
+                       if (!ec) self->flush();
+                     });
+}
+
+void session::request_flush() {
+  if (!shard_.in_drain()) return flush();
+  if (!dirty_) {
+    dirty_ = true;
+    shard_.mark_dirty(this);
+  }
+}
+
+void session::close(uint16_t code, std::string_view reason, bool drop_queued) {
+  if (state_ != state::open) return;
+  state_ = state::closing;
+  if (drop_queued) queue_.drop_unstarted();
+  queue_.push(code == 0 ? ws::make_frame(ws::opcode::close, {})
+                        : ws::make_close_frame(code, reason));
+  report_queue_bytes();
+  auto timeout = shard_.ctx().opts.close_timeout;
+  if (code == ws::close_code::going_away)
+    timeout = std::min(timeout, shard_.ctx().opts.shutdown_timeout);
+  close_timer_.expires_after(timeout);
+  close_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (!ec) self->teardown();
+  });
+  request_flush();
+}
+
+void session::on_close_written() {
+  if (peer_closed_) return teardown();  // close handshake complete: the server closes TCP
+  if (!shut_down_) {
+    boost::system::error_code ec;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    shut_down_ = true;
+  }
+  // The read loop ends it on the client's close frame or EOF; the close timer at the latest.
+}
+
+void session::leave_index() {
+  for (const std::string& channel : channels_) shard_.index().remove(channel, this);
+  shard_.stats().subscriptions.add(-static_cast<int64_t>(channels_.size()));
+  channels_.clear();
+}
+
+void session::teardown() {
+  if (state_ == state::closed) return;
+  state_ = state::closed;
+  leave_index();
+  close_timer_.cancel();
+  boost::system::error_code ec;
+  socket_.close(ec);
+  queue_.clear();
+  report_queue_bytes();
+  shard_.stats().active_connections.add(-1);
+  shard_.ctx().connections.fetch_sub(1, std::memory_order_relaxed);
+  shard_.remove_session(this);
+}
+
+void session::do_read() {
+  socket_.async_read_some(asio::buffer(read_buffer_),
+                          [self = shared_from_this()](const boost::system::error_code& ec,
+                                                      std::size_t n) { self->on_read(ec, n); });
+}
+
+void session::on_read(const boost::system::error_code& ec, std::size_t n) {
+  if (state_ == state::closed) return;
+  if (ec) return teardown();  // EOF, reset, or the socket was closed
+  consume_input({read_buffer_.data(), n});
+  if (state_ == state::closed) return;
+  flush();
+  if (state_ != state::closed) do_read();
+}
+
+void session::consume_input(std::string_view input) {
+  ws::message m;
+  while (state_ != state::closed) {
+    switch (parser_.parse(input, m)) {
+      case ws::parse_status::need_more:
+        return;
+      case ws::parse_status::message_ready:
+        on_message(m);
+        break;
+      case ws::parse_status::protocol_error:
+        if (state_ != state::open) return teardown();
+        return close(ws::close_code::protocol_error, "protocol error", true);
+      case ws::parse_status::too_big:
+        if (state_ != state::open) return teardown();
+        return close(ws::close_code::message_too_big, "message too big", true);
+    }
+  }
+}
+
+void session::on_message(const ws::message& m) {
+  if (m.op == ws::opcode::close) {
+    if (state_ != state::open) return teardown();  // the answer to our close frame
+    peer_closed_ = true;
+    // Echo the client's code (none when it sent none), then close the connection.
+    return close(m.close_code == 1005 ? 0 : m.close_code, "", true);
+  }
+  if (state_ != state::open) return;  // closing: only the close frame matters
+  switch (m.op) {
+    case ws::opcode::text:
+      return on_text(m.payload);
+    case ws::opcode::binary:
+      return close(ws::close_code::unsupported_data, "binary frames are not supported", true);
+    case ws::opcode::ping:
+      return send_owned(ws::make_frame(ws::opcode::pong, m.payload));
+    default:
+      return;  // pong: nothing to do
+  }
+}
+
+void session::on_text(std::string_view text) {
+  if (!simdjson::validate_utf8(text.data(), text.size())) {
+    return close(ws::close_code::invalid_payload, "text is not valid UTF-8", true);
+  }
+  auto parsed = protocol::parse_request(text, {shard_.ctx().opts.max_per_request});
+  if (!parsed) {
+    const protocol::request_error& e = parsed.error();
+    return reply_error(e.code, e.message, e.id_json);
+  }
+  const protocol::request& req = parsed.value();
+  switch (req.type) {
+    case protocol::request_type::ping:
+      return send_owned(ws::make_frame(ws::opcode::text, protocol::render_pong(req.id_json)));
+    case protocol::request_type::subscribe:
+      return apply_subscribe(req);
+    case protocol::request_type::unsubscribe:
+      return apply_unsubscribe(req);
+  }
+}
+
+// All or nothing: when the new channels would pass max_subscriptions none is added.
+void session::apply_subscribe(const protocol::request& req) {
+  std::vector<std::string> names;
+  names.reserve(req.channels.size());
+  std::size_t fresh = 0;
+  for (const model::channel& c : req.channels) {
+    names.push_back(model::format_channel(c));
+    if (!channels_.contains(names.back())) ++fresh;
+  }
+  const std::size_t limit = shard_.ctx().opts.max_subscriptions;
+  if (channels_.size() + fresh > limit) {
+    return reply_error(protocol::error_code::too_many_subscriptions,
+                       fmt::format("this connection holds {} channels; {} more would pass the "
+                                   "limit of {}",
+                                   channels_.size(), fresh, limit),
+                       req.id_json);
+  }
+  for (const std::string& name : names) {
+    if (channels_.insert(name).second) {
+      shard_.index().add(name, this);
+      shard_.stats().subscriptions.add(1);
+    }
+  }
+  send_owned(ws::make_frame(ws::opcode::text, protocol::render_subscribed(names, req.id_json)));
+}
+
+// All or nothing: when any channel is not held, none is removed and the error lists them.
+void session::apply_unsubscribe(const protocol::request& req) {
+  std::vector<std::string> names;
+  std::vector<std::string> missing;
+  names.reserve(req.channels.size());
+  for (const model::channel& c : req.channels) {
+    names.push_back(model::format_channel(c));
+    if (!channels_.contains(names.back())) missing.push_back(names.back());
+  }
+  if (!missing.empty()) {
+    return reply_error(protocol::error_code::not_subscribed,
+                       fmt::format("not subscribed to {}", fmt::join(missing, ", ")), req.id_json);
+  }
+  for (const std::string& name : names) {
+    channels_.erase(name);
+    shard_.index().remove(name, this);
+  }
+  shard_.stats().subscriptions.add(-static_cast<int64_t>(names.size()));
+  send_owned(ws::make_frame(ws::opcode::text, protocol::render_unsubscribed(names, req.id_json)));
+}
+
+void session::reply_error(protocol::error_code code, std::string_view message,
+                          std::string_view id) {
+  shard_.stats().count_error(code);
+  send_owned(ws::make_frame(ws::opcode::text, protocol::render_error(code, message, id)));
+}
+
+}  // namespace odin::gateway

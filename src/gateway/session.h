@@ -1,0 +1,107 @@
+#pragma once
+// One WebSocket connection, after the upgrade. Lives on one shard and is touched by that
+// shard's thread only.
+//
+// Writes: every outgoing byte (the 101 response, shared event frames, replies, close frames)
+// goes through one bounded outbound_queue and leaves with sendmsg() on the non-blocking
+// socket — many frames per syscall. On a partial write the rest waits for writability
+// (async_wait); one write is in flight at a time.
+// Reads: async_read_some into a fixed buffer, fed to protocol::ws::frame_parser.
+//
+// Lifetime: the shard's registry holds a shared_ptr from start() to teardown(); pending async
+// handlers hold one too. The index and the shard's dirty list hold raw pointers and are
+// cleared before the registry lets go (teardown), and the registry's last reference is
+// dropped from a posted handler, so a session is never freed inside one of its own calls.
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
+
+#include "gateway/outbound_queue.h"
+#include "gateway/subscription_index.h"
+#include "protocol/client_protocol.h"
+#include "protocol/ws_codec.h"
+
+namespace odin::gateway {
+
+class shard;
+
+class session : public std::enable_shared_from_this<session> {
+ public:
+  session(shard& owner, boost::asio::ip::tcp::socket socket, std::string peer);
+  ~session();
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+
+  // `handshake` (the 101 response) is written first; `early` are bytes the client sent right
+  // after its upgrade request (already read by the HTTP parser).
+  void start(std::string handshake, std::string_view early);
+
+  // Fan-out hook, called per delivery (keep it cheap): may this session receive `f`? Public
+  // frames (empty owner) go to every subscriber. A frame with an owner would go only to a
+  // session authenticated as that owner — sessions carry no identity yet, so today every
+  // frame the gateway renders is public and this is always true.
+  bool accepts(const frame& f) const { return f.owner().empty() || f.owner() == identity_; }
+
+  // Drain path: queue one more holder of `f` and mark the session dirty (flushed once at the
+  // end of the drain turn). A frame that would pass options.max_queue_bytes closes the
+  // session as a slow client (4008) instead.
+  void deliver(shard_frame* f);
+
+  // Writes as much of the queue as the socket takes.
+  void flush();
+
+  // Graceful close: queue a close frame after what is queued (`drop_queued`: instead of it),
+  // shut down once it is written, hard-close after options.close_timeout at the latest.
+  void close(uint16_t code, std::string_view reason, bool drop_queued);
+
+  // Hard close now (shutdown that ran out of time).
+  void abort() { teardown(); }
+
+  const std::string& peer() const { return peer_; }
+  std::size_t subscription_count() const { return channels_.size(); }
+
+ private:
+  enum class state : uint8_t { open, closing, closed };
+
+  void do_read();
+  void on_read(const boost::system::error_code& ec, std::size_t n);
+  void consume_input(std::string_view input);
+  void on_message(const protocol::ws::message& m);
+  void on_text(std::string_view text);
+  void apply_subscribe(const protocol::request& req);
+  void apply_unsubscribe(const protocol::request& req);
+  void reply_error(protocol::error_code code, std::string_view message, std::string_view id);
+  void send_owned(std::string bytes);  // queue a reply frame (slow-client bound applies)
+  bool over_queue_limit(std::size_t more);
+  void request_flush();  // flush now, or at the end of the current drain turn
+  void wait_writable();
+  void report_queue_bytes();
+  void leave_index();
+  void on_close_written();
+  void teardown();
+
+  shard& shard_;
+  boost::asio::ip::tcp::socket socket_;
+  std::string peer_;
+  std::string identity_;  // authenticated owner; none yet
+  protocol::ws::frame_parser parser_;
+  outbound_queue queue_;
+  boost::unordered_flat_set<std::string, string_hash, string_equal> channels_;
+  boost::asio::steady_timer close_timer_;
+  std::array<char, 4096> read_buffer_;
+  int64_t queued_bytes_reported_ = 0;  // this session's share of the shard's queue gauge
+  state state_ = state::open;
+  bool dirty_ = false;
+  bool write_waiting_ = false;
+  bool shut_down_ = false;    // shutdown(send) done after our close frame
+  bool peer_closed_ = false;  // the client sent its close frame first
+};
+
+}  // namespace odin::gateway

@@ -1,0 +1,165 @@
+#include "gateway/shard.h"
+
+#include <sys/socket.h>
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <stdexcept>
+
+#include <boost/asio/post.hpp>
+
+#include "gateway/http_connection.h"
+#include "gateway/session.h"
+#include "protocol/ws_codec.h"
+
+namespace odin::gateway {
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+log_limiter accept_error_log{std::chrono::seconds(1)};
+
+}  // namespace
+
+shard::shard(std::size_t id, context& ctx)
+    : ctx_(ctx),
+      id_(id),
+      inbox_(ctx.opts.shard_inbox_frames, [this] { asio::post(io_, [this] { drain(); }); }),
+      work_(asio::make_work_guard(io_)),
+      acceptor_(io_),
+      accept_retry_(io_),
+      guard_timer_(io_) {}
+
+shard::~shard() {
+  join();
+  // Whatever is left after the thread stopped (stop timed out): close hard.
+  std::vector<std::shared_ptr<session>> left;
+  for (auto& [ptr, owner] : sessions_) left.push_back(owner);
+  for (auto& s : left) s->abort();
+  sessions_.clear();
+  dirty_.clear();
+}
+
+void shard::listen(const tcp::endpoint& endpoint) {
+  boost::system::error_code ec;
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.set_option(reuse_port(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (!ec) port_ = acceptor_.local_endpoint(ec).port();
+  if (ec) {
+    throw std::runtime_error("gateway: cannot listen on " + endpoint.address().to_string() + ":" +
+                             std::to_string(endpoint.port()) + ": " + ec.message());
+  }
+}
+
+void shard::start() {
+  do_accept();
+  if (guard_enabled_) arm_guard_timer();
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+void shard::begin_stop() {
+  asio::post(io_, [this] {
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+    accept_retry_.cancel();
+    guard_timer_.cancel();
+    std::vector<std::shared_ptr<session>> open;
+    open.reserve(sessions_.size());
+    for (auto& [ptr, owner] : sessions_) open.push_back(owner);
+    for (auto& s : open)
+      s->close(protocol::ws::close_code::going_away, "server shutting down", false);
+  });
+}
+
+void shard::stop_io() {
+  work_.reset();
+  io_.stop();
+}
+
+void shard::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void shard::add_session(std::shared_ptr<session> s) {
+  session* key = s.get();
+  sessions_.emplace(key, std::move(s));
+  session_count_.store(sessions_.size(), std::memory_order_release);
+}
+
+void shard::remove_session(session* s) {
+  auto it = sessions_.find(s);
+  if (it == sessions_.end()) return;
+  // Drop the registry's reference from a fresh handler: the caller is a member of `s`.
+  asio::post(io_, [owner = std::move(it->second)] {});
+  sessions_.erase(it);
+  session_count_.store(sessions_.size(), std::memory_order_release);
+}
+
+void shard::do_accept() {
+  acceptor_.async_accept(io_, [this](const boost::system::error_code& ec, tcp::socket socket) {
+    if (!acceptor_.is_open() || ec == asio::error::operation_aborted) return;
+    if (ec) {
+      if (auto suppressed = accept_error_log.allow()) {
+        spdlog::warn("gateway: accept failed on shard {}: {} ({} more suppressed)", id_,
+                     ec.message(), *suppressed);
+      }
+      accept_retry_.expires_after(std::chrono::milliseconds(10));
+      accept_retry_.async_wait([this](const boost::system::error_code& e) {
+        if (!e) do_accept();
+      });
+      return;
+    }
+    std::make_shared<http_connection>(*this, std::move(socket))->start();
+    do_accept();
+  });
+}
+
+// Hot path: runs once per burst of records. See the header for the two phases.
+void shard::drain() {
+  inbox_.begin_drain();
+  std::array<frame*, 64> batch;
+  std::size_t frames = 0;
+  std::size_t deliveries = 0;
+  in_drain_ = true;
+  while (frames < drain_frame_limit && deliveries < drain_delivery_limit) {
+    const std::size_t n = inbox_.pop(batch.data(), batch.size());
+    if (n == 0) break;
+    for (std::size_t i = 0; i < n; ++i) deliveries += deliver(batch[i]);
+    frames += n;
+  }
+  in_drain_ = false;
+  for (session* s : dirty_) s->flush();
+  dirty_.clear();
+  if (!inbox_.empty()) inbox_.wake();  // more than one turn's worth: continue in a new turn
+}
+
+std::size_t shard::deliver(frame* f) {
+  const auto subscribers = index_.subscribers(f->channel());
+  if (subscribers.empty()) {
+    f->release();
+    return 0;
+  }
+  shard_frame* sf = pool_.adopt(f);
+  for (session* s : subscribers) {
+    if (s->accepts(*f)) s->deliver(sf);
+  }
+  pool_.drop(sf);
+  return subscribers.size();
+}
+
+void shard::arm_guard_timer() {
+  guard_timer_.expires_after(ctx_.opts.guard_interval);
+  guard_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    ctx_.guard.sample();
+    arm_guard_timer();
+  });
+}
+
+}  // namespace odin::gateway

@@ -1,0 +1,99 @@
+#pragma once
+// One I/O thread of the gateway: its own io_context, its own acceptor on the shared port
+// (SO_REUSEPORT, so a connection stays on the thread that accepted it), its own sessions, its
+// own subscription index and frame pool. Nothing here is locked: the dispatcher talks to a
+// shard only through its inbox, and other threads only post to its io_context or read its
+// relaxed-atomic stats.
+//
+// Drain (one handler per burst): pop frames up to the turn's limits; for each, walk the channel's
+// subscribers and queue the frame on each (session::deliver marks the session dirty once);
+// then flush every dirty session once — one sendmsg of all its pending frames.
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/unordered/unordered_flat_map.hpp>
+
+#include "gateway/context.h"
+#include "gateway/shard_frame.h"
+#include "gateway/shard_inbox.h"
+#include "gateway/stats.h"
+#include "gateway/subscription_index.h"
+
+namespace odin::gateway {
+
+class session;
+
+class shard {
+ public:
+  // A drain turn ends after this many frames or deliveries (frame x subscriber), whichever
+  // comes first, so sockets get flushed regularly during a burst whatever the fan-out.
+  static constexpr std::size_t drain_frame_limit = 4096;
+  static constexpr std::size_t drain_delivery_limit = 65536;
+
+  shard(std::size_t id, context& ctx);
+  ~shard();  // after join(): closes what is left and releases every frame
+  shard(const shard&) = delete;
+  shard& operator=(const shard&) = delete;
+
+  // Opens this shard's acceptor (SO_REUSEADDR + SO_REUSEPORT). Throws std::runtime_error.
+  void listen(const boost::asio::ip::tcp::endpoint& endpoint);
+  uint16_t port() const { return port_; }
+  // Shard 0 samples the admission guard every options.guard_interval.
+  void enable_guard_timer() { guard_enabled_ = true; }
+
+  void start();       // accept loop on a new thread
+  void begin_stop();  // any thread: close the acceptor, send every session close 1001
+  void stop_io();     // any thread: make the thread return
+  void join();
+  std::size_t session_count() const { return session_count_.load(std::memory_order_acquire); }
+
+  shard_inbox& inbox() { return inbox_; }
+  const shard_stats& stats() const { return stats_; }
+
+  // --- shard thread only
+  std::size_t id() const { return id_; }
+  context& ctx() { return ctx_; }
+  boost::asio::io_context& io() { return io_; }
+  shard_stats& stats() { return stats_; }
+  subscription_index<session>& index() { return index_; }
+  shard_frame_pool& pool() { return pool_; }
+  bool in_drain() const { return in_drain_; }
+  void mark_dirty(session* s) { dirty_.push_back(s); }
+  void add_session(std::shared_ptr<session> s);
+  void remove_session(session* s);
+
+ private:
+  void do_accept();
+  void drain();
+  std::size_t deliver(frame* f);  // returns the subscriber count
+  void arm_guard_timer();
+
+  context& ctx_;
+  std::size_t id_;
+  shard_frame_pool pool_;  // outlives everything below that may hold frames
+  shard_stats stats_;
+  subscription_index<session> index_;
+  shard_inbox inbox_;
+  boost::asio::io_context io_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer accept_retry_;
+  boost::asio::steady_timer guard_timer_;
+  boost::unordered_flat_map<session*, std::shared_ptr<session>> sessions_;
+  std::vector<session*> dirty_;
+  std::atomic<std::size_t> session_count_{0};
+  uint16_t port_ = 0;
+  bool guard_enabled_ = false;
+  bool in_drain_ = false;
+  std::thread thread_;
+};
+
+}  // namespace odin::gateway

@@ -1,0 +1,116 @@
+#pragma once
+// A real gateway on 127.0.0.1, port 0, fed by a fake_consumer the test pushes records into.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <prometheus/registry.h>
+#include <nlohmann/json.hpp>
+
+#include "gateway/fake_consumer.h"
+#include "gateway/gateway.h"
+#include "gateway/ws_client.h"
+#include "model/channel.h"
+
+namespace odin::gateway::test {
+
+inline options test_options() {
+  options o;
+  o.host = "127.0.0.1";
+  o.port = 0;
+  o.io_threads = 2;
+  o.cpu_reject_threshold = 1000;  // the shared test machine is often busy
+  o.guard_interval = std::chrono::milliseconds(50);
+  o.handshake_timeout = std::chrono::seconds(2);
+  o.shutdown_timeout = std::chrono::seconds(1);
+  o.close_timeout = std::chrono::milliseconds(300);
+  return o;
+}
+
+template <class Pred>
+bool wait_for(Pred pred, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
+
+// A record the test pushed, to compute what each client must receive.
+struct pushed {
+  std::string channel;
+  std::string text;  // the exact event frame payload
+};
+
+class gateway_fixture : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    if (gw_) gw_->stop();
+  }
+
+  void start(options o = test_options()) {
+    gw_ = std::make_unique<gateway>(o, consumer_, registry_);
+    gw_->start();
+  }
+  uint16_t port() const { return gw_->port(); }
+
+  std::unique_ptr<ws_client> connect_client(int receive_buffer = 0) {
+    auto c = std::make_unique<ws_client>(port(), receive_buffer);
+    EXPECT_EQ(c->connect(), 101);
+    return c;
+  }
+
+  // Sends a request, returns the parsed reply (null when none came).
+  static nlohmann::json request(ws_client& c, const std::string& text) {
+    if (!c.send_text(text)) return nullptr;
+    auto reply = c.read_text();
+    if (!reply) return nullptr;
+    return nlohmann::json::parse(*reply, nullptr, false);
+  }
+
+  // Pushes one record; returns what a subscriber of its channel receives.
+  pushed push(model::kind kind, const std::string& token, const std::string& data) {
+    const std::string channel = model::format_channel(token, kind);
+    const uint64_t seq = ++seq_[channel];
+    const int64_t ts = 1700000000000000 + static_cast<int64_t>(history_.size());
+    consumer_.push(kind, token, data, ts);
+    history_.push_back({channel, R"({"type":"event","channel":")" + channel + R"(","seq":)" +
+                                     std::to_string(seq) + R"(,"ts":)" + std::to_string(ts) +
+                                     R"(,"data":)" + data + "}"});
+    return history_.back();
+  }
+
+  // Events of history_[from, to) on `channels`, in push order.
+  std::vector<std::string> expected(const std::set<std::string>& channels, std::size_t from,
+                                    std::size_t to) const {
+    std::vector<std::string> out;
+    for (std::size_t i = from; i < to; ++i) {
+      if (channels.contains(history_[i].channel)) out.push_back(history_[i].text);
+    }
+    return out;
+  }
+
+  std::string metrics() const { return http_get(port(), "/metrics").body; }
+  double metric(const std::string& sample) const {
+    return metric_value(metrics(), sample).value_or(-1);
+  }
+  bool wait_metric(const std::string& sample, double value,
+                   std::chrono::milliseconds timeout = std::chrono::seconds(5)) const {
+    return wait_for([&] { return metric(sample) == value; }, timeout);
+  }
+
+  fake_consumer consumer_;
+  std::shared_ptr<prometheus::Registry> registry_ = std::make_shared<prometheus::Registry>();
+  std::unique_ptr<gateway> gw_;
+  std::map<std::string, uint64_t> seq_;
+  std::vector<pushed> history_;
+};
+
+}  // namespace odin::gateway::test
