@@ -58,7 +58,8 @@ const std::array rows = {
                 [](const settings& s) { return num(s.gateway.max_connections); }},
     setting_row{
         "WS_CPU_REJECT_THRESHOLD", "--cpu-reject-threshold", gateway_bit, "PERCENT",
-        "system CPU % above which new connections are refused (0, 100]",
+        "this process's CPU use (% of the CPUs it may run on) above which new connections are "
+        "refused (0, 100]",
         [](settings& s, sv v) { s.gateway.cpu_reject_threshold = parse_number_above_zero(v, 100); },
         [](const settings& s) { return fmt::format("{}", s.gateway.cpu_reject_threshold); }},
     setting_row{
@@ -101,6 +102,12 @@ const std::array rows = {
         "on SIGTERM, time given to clients to close with 1001",
         [](settings& s, sv v) { s.gateway.shutdown_timeout = parse_duration(v, 0ms, 5min); },
         [](const settings& s) { return dur(s.gateway.shutdown_timeout); }},
+    setting_row{
+        "WS_CLOSE_TIMEOUT", "--close-timeout", gateway_bit, "DURATION",
+        "time a closing connection (slow client 4008, protocol error) gets to take its close "
+        "frame before the socket is closed hard",
+        [](settings& s, sv v) { s.gateway.close_timeout = parse_duration(v, 1ms, 5min); },
+        [](const settings& s) { return dur(s.gateway.close_timeout); }},
     setting_row{
         "WS_SHARD_INBOX_FRAMES", "--shard-inbox-frames", gateway_bit, "N",
         "frames an I/O thread may have pending before the bus consumer pauses",

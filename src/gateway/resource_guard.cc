@@ -1,6 +1,9 @@
 #include "gateway/resource_guard.h"
 
+#include <sched.h>
 #include <unistd.h>
+
+#include <chrono>
 
 #include <charconv>
 #include <fstream>
@@ -58,6 +61,20 @@ std::optional<cpu_times> parse_proc_stat(std::string_view text) {
   return t;
 }
 
+std::optional<uint64_t> parse_proc_pid_stat_cpu(std::string_view text) {
+  // "pid (comm) state ppid ..." — comm may hold spaces and parentheses: skip to the last ')'.
+  const auto close = text.rfind(')');
+  if (close == std::string_view::npos) return std::nullopt;
+  text.remove_prefix(close + 1);
+  // Fields after comm: state(3) ... utime(14) stime(15).
+  std::string_view f;
+  for (int i = 3; i <= 14; ++i) f = next_field(text);
+  const auto utime = to_u64(f);
+  const auto stime = to_u64(next_field(text));
+  if (!utime || !stime) return std::nullopt;
+  return *utime + *stime;
+}
+
 std::optional<uint64_t> parse_statm_resident_pages(std::string_view text) {
   text = text.substr(0, text.find('\n'));
   next_field(text);  // size
@@ -75,7 +92,17 @@ resource_guard::resource_guard(double cpu_reject_threshold, uint64_t memory_limi
 
 void resource_guard::sample() {
   std::optional<cpu_times> cpu;
-  if (auto text = read_file("/proc/stat")) cpu = parse_proc_stat(*text);
+  if (auto text = read_file("/proc/self/stat")) {
+    if (auto used = parse_proc_pid_stat_cpu(*text)) {
+      cpu_set_t set;
+      const int cpus = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+      const double ticks_per_s = static_cast<double>(::sysconf(_SC_CLK_TCK));
+      const double wall_s =
+          std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+              .count();
+      cpu = cpu_times{*used, static_cast<uint64_t>(wall_s * ticks_per_s * std::max(cpus, 1))};
+    }
+  }
   std::optional<uint64_t> rss;
   if (auto text = read_file("/proc/self/statm")) {
     if (auto pages = parse_statm_resident_pages(*text)) {

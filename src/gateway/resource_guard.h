@@ -1,8 +1,11 @@
 #pragma once
-// The admission guard: refuse new WebSocket upgrades while the machine is busy (system CPU%
-// from /proc/stat above a threshold) or this process is big (RSS from /proc/self/statm above
-// a limit). sample() runs on a timer every options.guard_interval (shard 0's thread);
-// check() is read by every shard on each upgrade.
+// The admission guard: refuse new WebSocket upgrades while this process is saturated (its own
+// CPU share — utime+stime from /proc/self/stat over the wall time of the CPUs it may run on —
+// above a threshold) or big (RSS from /proc/self/statm above a limit). The process's own share
+// rather than the system's: a busy neighbour (a compiler, another service) must not make the
+// gateway refuse clients it has the capacity to serve; the plan's Go server ran alone in its
+// container, where the two were the same. sample() runs on a timer every options.guard_interval
+// (shard 0's thread); check() is read by every shard on each upgrade.
 #include <atomic>
 #include <cstdint>
 #include <optional>
@@ -11,12 +14,14 @@
 namespace odin::gateway {
 
 struct cpu_times {
-  uint64_t busy = 0;   // every field of the "cpu" line but idle and iowait
-  uint64_t total = 0;  // every field
+  uint64_t busy = 0;   // CPU time used (clock ticks)
+  uint64_t total = 0;  // CPU time available (clock ticks)
 };
 
-// The aggregate "cpu" line of /proc/stat.
+// The aggregate "cpu" line of /proc/stat (system-wide; kept for diagnostics and tests).
 std::optional<cpu_times> parse_proc_stat(std::string_view text);
+// utime + stime (clock ticks) from a /proc/<pid>/stat line.
+std::optional<uint64_t> parse_proc_pid_stat_cpu(std::string_view text);
 // Resident pages: the second field of /proc/self/statm.
 std::optional<uint64_t> parse_statm_resident_pages(std::string_view text);
 // Busy share between two samples, in percent (0 when no time passed).

@@ -25,6 +25,15 @@ TEST(resource_guard, parses_proc_stat_and_computes_cpu_percent) {
   EXPECT_FALSE(parse_proc_stat("cpu  1 x 3 4\n"));
 }
 
+TEST(resource_guard, parses_own_cpu_time_from_proc_pid_stat) {
+  // utime = 250, stime = 50; the comm holds spaces and a ')'.
+  EXPECT_EQ(parse_proc_pid_stat_cpu(
+                "1234 (odin (dev) x) S 1 1234 1234 0 -1 4194304 500 0 0 0 250 50 0 0 20 0 9 0"),
+            300u);
+  EXPECT_FALSE(parse_proc_pid_stat_cpu("1234 odin S 1"));
+  EXPECT_FALSE(parse_proc_pid_stat_cpu("1234 (odin) S 1 2 3"));
+}
+
 TEST(resource_guard, parses_statm) {
   EXPECT_EQ(parse_statm_resident_pages("2000 512 100 10 0 300 0\n"), 512u);
   EXPECT_FALSE(parse_statm_resident_pages("2000\n"));

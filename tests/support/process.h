@@ -22,6 +22,7 @@ class child_process {
   // The exit code (or 128 + signal) once it exits within `timeout`; nullopt if still running.
   std::optional<int> wait(std::chrono::milliseconds timeout);
   void signal(int sig);
+  pid_t pid() const { return pid_; }
   std::string out() const;  // everything written to stdout so far
   std::string err() const;  // everything written to stderr so far
 
