@@ -49,15 +49,7 @@ TEST(Cli, DevServesSubscribedEventsAndStopsCleanlyOnSigterm) {
   child_process p(ODIN_BINARY, {"dev", "--env-file", "/dev/null"},
                   with(base_env, {{"WS_ADDR", "127.0.0.1:" + std::to_string(port)},
                                   {"SIM_RATE", "400"}}));
-  ASSERT_TRUE(wait_until(
-      [&] {
-        try {
-          return http_get(port, "/health").status == 200;
-        } catch (const std::exception&) {
-          return false;
-        }
-      },
-      20s))
+  ASSERT_TRUE(wait_healthy(port, 20s))
       << p.err();
   EXPECT_NE(p.out().find("ws://127.0.0.1:" + std::to_string(port) + "/ws"), std::string::npos)
       << "the banner says where to connect: " << p.out();

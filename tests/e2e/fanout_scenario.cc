@@ -154,6 +154,18 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::millisecond
   return true;
 }
 
+bool wait_healthy(uint16_t port, std::chrono::milliseconds timeout) {
+  return wait_until(
+      [&] {
+        try {
+          return http_get(port, "/health").status == 200;
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
+      timeout);
+}
+
 bool parse_event_frame(const std::string& frame, received_event& out) {
   const auto data_pos = frame.find(",\"data\":");
   if (data_pos == std::string::npos || frame.back() != '}') return false;

@@ -35,6 +35,10 @@ std::string scenario_value(model::event_type type, const std::string& token, int
 // Polls `condition` every 20 ms until it holds or `timeout` passes; returns its last value.
 bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
 
+// Waits until GET /health on 127.0.0.1:port answers 200 (a process that is still starting
+// refuses connections: retried).
+bool wait_healthy(uint16_t port, std::chrono::milliseconds timeout);
+
 // Runs the whole scenario against a gateway on `port`, publishing through `publish`.
 // Reports failures through gtest assertions.
 void run_fanout_scenario(uint16_t port, const publish_fn& publish,

@@ -40,15 +40,7 @@ TEST(SlowClient, IsClosedWith4008WhileReadersKeepReceivingAndRssStaysBounded) {
                         {"WS_CLOSE_TIMEOUT", "60s"},
                         {"BUS_RETENTION_RECORDS", "200"},
                         {"SIM_RATE", "5000"}});
-  ASSERT_TRUE(wait_until(
-      [&] {
-        try {
-          return http_get(port, "/health").status == 200;
-        } catch (const std::exception&) {
-          return false;
-        }
-      },
-      20s))
+  ASSERT_TRUE(wait_healthy(port, 20s))
       << server.err();
   const std::string all =
       R"({"type":"subscribe","bundle":"ALL","tokens":["BTC","ETH","SOL","ODIN","DOGE"]})";
