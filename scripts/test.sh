@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Sets up a fresh Debian machine, builds Odin Stream (warnings are errors) and runs every test.
+# Sets up a fresh Debian machine, builds Odin Stream (warnings are errors) and runs every test:
+# a short libFuzzer run of the untrusted-input parsers, then the whole ctest suite.
 # Usage: bash scripts/test.sh            (the README's test command; .ci/run calls it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
+FUZZ_SECONDS="${FUZZ_SECONDS:-10}" bash scripts/fuzz.sh
 cmake --preset ci >/dev/null
 cmake --build --preset ci
 ctest --preset ci -j2 --timeout 300

@@ -1,12 +1,13 @@
 // `odin dev`: embedded bus + event simulator + gateway in one process; zero setup.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <prometheus/registry.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <memory>
+#include <string>
 
 #include "app/commands.h"
 #include "app/serve.h"
@@ -14,24 +15,30 @@
 #include "common/log.h"
 #include "config/loader.h"
 #include "gateway/gateway.h"
+#include "publisher/metered_producer.h"
+#include "publisher/server.h"
 #include "sim/simulator.h"
 
 namespace odin::app {
 namespace {
 
-void print_banner(const config::settings& s, uint16_t port) {
-  const std::string host = display_host(s.gateway.host);
-  const std::string base = fmt::format("{}:{}", host, port);
-  std::printf(
-      "\nOdin Stream dev: embedded bus + simulator (%g events/s over %s) + gateway\n"
-      "  WebSocket  ws://%s/ws\n"
-      "  Metrics    http://%s/metrics    health: /health    ready: /ready\n\n"
+void print_banner(const config::settings& s, uint16_t ws_port, uint16_t http_port) {
+  const std::string ws = fmt::format("{}:{}", display_host(s.gateway.host), ws_port);
+  const std::string pub = fmt::format("{}:{}", display_host(s.publisher.host), http_port);
+  const std::string text = fmt::format(
+      "\nOdin Stream dev: embedded bus + simulator ({} events/s over {}) + publisher + gateway\n"
+      "  WebSocket  ws://{}/ws\n"
+      "  Gateway    http://{}/metrics    /health    /ready\n"
+      "  Publisher  http://{}/events (POST)    /control (POST)    /stats    /metrics\n\n"
       "Try it:\n"
-      "  wscat -c ws://%s/ws\n"
-      "  > {\"type\":\"subscribe\",\"bundle\":\"TRADING\",\"tokens\":[\"BTC\",\"ETH\"]}\n\n"
+      "  wscat -c ws://{}/ws\n"
+      "  > {{\"type\":\"subscribe\",\"bundle\":\"TRADING\",\"tokens\":[\"BTC\",\"ETH\"]}}\n"
+      "  curl -X POST http://{}/events -H 'Content-Type: application/json' \\\n"
+      "    -d '{{\"type\":\"TRADE_EXECUTED\",\"tokenId\":\"BTC\",\"data\":{{\"price\":101.5,"
+      "\"volume\":3,\"side\":\"buy\",\"amount\":1}}}}'\n\n"
       "Ctrl-C stops.\n\n",
-      s.sim.rate, fmt::format("{}", fmt::join(s.sim.tokens, ", ")).c_str(), base.c_str(),
-      base.c_str(), base.c_str());
+      s.sim.rate, fmt::join(s.sim.tokens, ", "), ws, ws, pub, ws, pub);
+  std::fputs(text.c_str(), stdout);
   std::fflush(stdout);
 }
 
@@ -40,12 +47,12 @@ void print_banner(const config::settings& s, uint16_t port) {
 command register_dev(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "dev",
-      "Everything in one process, no setup: embedded in-memory bus, event simulator and "
-      "WebSocket gateway (ws://127.0.0.1:3002/ws by default).");
+      "Everything in one process, no setup: embedded in-memory bus, event simulator, publisher "
+      "HTTP API (PORT, 3003) and WebSocket gateway (ws://127.0.0.1:3002/ws by default).");
   auto cfg = std::make_shared<config::loader>(
       *cmd,
       config::loader::gateway_group | config::loader::memory_group | config::loader::sim_group |
-          config::loader::log_group,
+          config::loader::log_group | config::loader::publisher_group,
       "text");
   return [cfg] {
     const auto env = config::process_environment();
@@ -56,15 +63,20 @@ command register_dev(CLI::App& app) {
     auto consumer = bus.make_consumer();
     auto producer = bus.make_producer();
     auto registry = std::make_shared<prometheus::Registry>();
+    // The simulator and POST /events share one metered producer: /stats counts both.
+    publisher::metered_producer metered(*producer, s.kafka.topics, registry);
     gateway::gateway gw(s.gateway, *consumer, registry);
     gw.start();
-    sim::simulator simulator(*producer, s.sim);
+    sim::simulator simulator(metered, s.sim);
+    publisher::server http(s.publisher, metered, simulator, s.kafka.topics, registry);
+    http.start();
     if (auto started = simulator.start(); !started) {
       throw config::config_error(fmt::format("simulator: {}", sim::describe(started.error())));
     }
-    print_banner(s, gw.port());
+    print_banner(s, gw.port(), http.port());
     return serve_until_signal("dev", [&] {
       simulator.stop();
+      http.stop();
       gw.stop();
     });
   };

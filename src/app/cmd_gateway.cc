@@ -1,7 +1,7 @@
 // `odin gateway`: the WebSocket gateway consuming every partition of the 8 topics from Kafka.
-#include <CLI/CLI.hpp>
 #include <prometheus/registry.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <memory>
 
@@ -19,18 +19,13 @@ command register_gateway(CLI::App& app) {
       "gateway",
       "WebSocket gateway: consumes all 8 topics from Kafka/Redpanda (KAFKA_BROKERS) and fans "
       "events out to subscribed clients. For a single machine without Kafka use `odin dev`.");
-  auto cfg = std::make_shared<config::loader>(
-      *cmd, config::loader::gateway_group | config::loader::kafka_group |
-                config::loader::log_group);
+  auto cfg = std::make_shared<config::loader>(*cmd, config::loader::gateway_group |
+                                                        config::loader::kafka_group |
+                                                        config::loader::log_group);
   return [cfg] {
     const auto env = config::process_environment();
     config::settings s = cfg->finish(&env);
-    if (s.kafka.brokers.empty()) {
-      throw config::config_error(
-          "KAFKA_BROKERS is not set: `odin gateway` consumes from Kafka/Redpanda. Set "
-          "KAFKA_BROKERS=host:port[,host:port...] (or --brokers), or run `odin dev` for the "
-          "embedded bus on one machine.");
-    }
+    require_brokers(s.kafka.brokers, "gateway");
     init_logging(s.log_level, s.log_format);
     log_warnings(s.warnings);
     bus::kafka_consumer consumer(s.kafka);

@@ -13,7 +13,9 @@ using command = std::function<int()>;
 
 command register_dev(CLI::App& app);
 command register_gateway(CLI::App& app);
+command register_publisher(CLI::App& app);
 command register_topics(CLI::App& app);
 command register_schemas(CLI::App& app);
+command register_loadtest(CLI::App& app);
 
 }  // namespace odin::app

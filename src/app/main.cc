@@ -23,8 +23,10 @@ int main(int argc, char** argv) {
   };
   add(&odin::app::register_dev);
   add(&odin::app::register_gateway);
+  add(&odin::app::register_publisher);
   add(&odin::app::register_topics);
   add(&odin::app::register_schemas);
+  add(&odin::app::register_loadtest);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

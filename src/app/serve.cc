@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "app/signals.h"
+#include "config/config_error.h"
 
 namespace odin::app {
 
@@ -22,6 +23,14 @@ int serve_until_signal(const std::string& what, const std::function<void()>& sto
       std::chrono::steady_clock::now() - started);
   spdlog::info("{}: stopped in {} ms", what, took.count());
   return 0;
+}
+
+void require_brokers(const std::string& brokers, const std::string& what) {
+  if (!brokers.empty()) return;
+  throw config::config_error(
+      "KAFKA_BROKERS is not set: `odin " + what +
+      "` talks to Kafka/Redpanda. Set KAFKA_BROKERS=host:port[,host:port...] (or --brokers), "
+      "or run `odin dev` for the embedded bus on one machine.");
 }
 
 std::string display_host(const std::string& host) {

@@ -54,7 +54,7 @@ bool known_variable(std::string_view name) {
 }
 
 bool has_odin_prefix(std::string_view name) {
-  for (std::string_view prefix : {"WS_", "KAFKA_", "BUS_", "SIM_", "LOG_"}) {
+  for (std::string_view prefix : {"WS_", "KAFKA_", "BUS_", "SIM_", "LOG_", "PUBLISHER_"}) {
     if (name.starts_with(prefix)) return true;
   }
   return false;

@@ -31,7 +31,8 @@ class loader {
     memory_group = memory_bit,
     sim_group = sim_bit,
     log_group = log_bit,
-    all_groups = gateway_bit | kafka_bit | memory_bit | sim_bit | log_bit,
+    publisher_group = publisher_bit,
+    all_groups = gateway_bit | kafka_bit | memory_bit | sim_bit | log_bit | publisher_bit,
   };
 
   // Adds --env-file and one flag per setting of `groups` to `cmd` (help text names the

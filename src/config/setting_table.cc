@@ -196,6 +196,31 @@ const std::array rows = {
                 "age past which records are dropped",
                 [](settings& s, sv v) { s.memory.retention_time = parse_duration(v, 1s, 168h); },
                 [](const settings& s) { return dur(s.memory.retention_time); }},
+    // Publisher
+    setting_row{"PORT", "--port", publisher_bit, "PORT",
+                "publisher HTTP port (POST /events, /control, /stats, /health, /metrics)",
+                [](settings& s, sv v) {
+                  s.publisher.port = static_cast<uint16_t>(parse_whole(v, 0, 65535));
+                },
+                [](const settings& s) { return num(s.publisher.port); }},
+    setting_row{"PUBLISHER_HOST", "--publisher-host", publisher_bit, "HOST",
+                "publisher listen address (0.0.0.0 = all interfaces)",
+                [](settings& s, sv v) { s.publisher.host = std::string(v); },
+                [](const settings& s) { return s.publisher.host; }},
+    setting_row{
+        "PUBLISHER_MAX_BODY_BYTES", "--max-body-bytes", publisher_bit, "BYTES",
+        "largest request body; a larger one gets 413",
+        [](settings& s, sv v) { s.publisher.max_body_bytes = parse_bytes(v, 1024, 64 * MiB); },
+        [](const settings& s) { return format_bytes(s.publisher.max_body_bytes); }},
+    setting_row{"PUBLISHER_MAX_BATCH", "--max-batch", publisher_bit, "N",
+                "most events in one POST /events; more get 413",
+                [](settings& s, sv v) { s.publisher.max_batch = parse_whole(v, 1, 100'000); },
+                [](const settings& s) { return num(s.publisher.max_batch); }},
+    setting_row{
+        "PUBLISHER_REQUEST_TIMEOUT", "--request-timeout", publisher_bit, "DURATION",
+        "a whole request must arrive within this (slow bodies get 408)",
+        [](settings& s, sv v) { s.publisher.request_timeout = parse_duration(v, 100ms, 10min); },
+        [](const settings& s) { return dur(s.publisher.request_timeout); }},
     // Simulator
     setting_row{"SIM_TOKENS", "--tokens", sim_bit, "LIST", "tokens the simulator trades",
                 [](settings& s, sv v) { s.sim.tokens = parse_token_list(v); },
@@ -278,6 +303,8 @@ std::string_view group_title(unsigned bit) {
       return "Simulator";
     case log_bit:
       return "Logging";
+    case publisher_bit:
+      return "Publisher";
   }
   return "Other";
 }

@@ -10,7 +10,8 @@
 namespace odin::config {
 
 // Bits of loader::group (config/loader.h).
-inline constexpr unsigned gateway_bit = 1, kafka_bit = 2, memory_bit = 4, sim_bit = 8, log_bit = 16;
+inline constexpr unsigned gateway_bit = 1, kafka_bit = 2, memory_bit = 4, sim_bit = 8, log_bit = 16,
+                          publisher_bit = 32;
 
 struct setting_row {
   std::string_view env;   // "WS_ADDR"

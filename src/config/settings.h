@@ -7,6 +7,7 @@
 #include "bus/kafka_options.h"
 #include "bus/memory_options.h"
 #include "gateway/options.h"
+#include "publisher/options.h"
 #include "sim/options.h"
 
 namespace odin::config {
@@ -16,6 +17,7 @@ struct settings {
   bus::kafka_options kafka;
   bus::memory_options memory;
   sim::options sim;
+  publisher::options publisher;
   std::string log_level = "info";           // LOG_LEVEL
   std::string log_format = "json";          // LOG_FORMAT
   std::string environment = "development";  // ENVIRONMENT

@@ -14,8 +14,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const std::map<std::string, std::string> base_env = {{"PATH", "/usr/bin:/bin"},
-                                                     {"LOG_FORMAT", "text"}};
+// PORT=0: the publisher HTTP API inside `odin dev` takes any free port, so parallel tests
+// never collide on 3003.
+const std::map<std::string, std::string> base_env = {
+    {"PATH", "/usr/bin:/bin"}, {"LOG_FORMAT", "text"}, {"PORT", "0"}};
 
 std::map<std::string, std::string> with(std::map<std::string, std::string> env,
                                         const std::map<std::string, std::string>& more) {

@@ -36,6 +36,7 @@ TEST(SlowClient, IsClosedWith4008WhileReadersKeepReceivingAndRssStaysBounded) {
                        {{"PATH", "/usr/bin:/bin"},
                         {"LOG_FORMAT", "text"},
                         {"WS_ADDR", "127.0.0.1:" + std::to_string(port)},
+                        {"PORT", "0"},
                         {"WS_MAX_QUEUE_BYTES", "262144"},
                         {"WS_CLOSE_TIMEOUT", "60s"},
                         {"BUS_RETENTION_RECORDS", "200"},
