@@ -1,0 +1,257 @@
+#include "publisher/ingest.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "model/channel.h"
+#include "protocol/client_protocol.h"
+#include "publisher/replies.h"
+#include "schema/json_pointer.h"
+
+namespace odin::publisher {
+namespace {
+
+using schema::pointer_to_member;
+using schema::violation;
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+struct field {
+  std::string_view key;
+  element value;
+  std::string pointer;
+};
+
+// An event's members sorted into the envelope and its fields.
+struct scanned {
+  std::optional<element> type, token, timestamp, data;
+  std::vector<field> fields;  // flat form: the top-level fields; nested: the members of data
+  bool nested = false;
+};
+
+bool is_envelope(std::string_view key) {
+  return key == "type" || key == "tokenId" || key == "timestamp";
+}
+
+bool seen_before(const std::vector<std::string_view>& keys, std::string_view key) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+scanned scan(simdjson::dom::object event, std::vector<violation>& errors) {
+  scanned s;
+  std::vector<std::string_view> keys;
+  for (auto [key, value] : event) {
+    if (seen_before(keys, key)) {
+      errors.push_back({pointer_to_member("", key), "is given twice"});
+      continue;
+    }
+    keys.push_back(key);
+    if (key == "type")
+      s.type = value;
+    else if (key == "tokenId")
+      s.token = value;
+    else if (key == "timestamp")
+      s.timestamp = value;
+    else if (key == "data")
+      s.data = value;
+    else
+      s.fields.push_back({key, value, pointer_to_member("", key)});
+  }
+  return s;
+}
+
+// Nested form: the top level may only hold the envelope and "data"; the fields come from data.
+void unnest(scanned& s, std::vector<violation>& errors) {
+  s.nested = true;
+  for (const field& f : s.fields) {
+    errors.push_back(
+        {f.pointer, R"(is not allowed next to "data": put the event's fields inside "data")"});
+  }
+  s.fields.clear();
+  if (s.data->type() != element_type::OBJECT) {
+    errors.push_back({"/data", "must be an object holding the event's fields"});
+    return;
+  }
+  std::vector<std::string_view> keys;
+  const simdjson::dom::object data = s.data->get_object().value_unsafe();
+  for (auto [key, value] : data) {
+    std::string pointer = pointer_to_member("/data", key);
+    if (is_envelope(key)) {
+      errors.push_back({std::move(pointer), R"(belongs at the top level, next to "data")"});
+    } else if (seen_before(keys, key)) {
+      errors.push_back({std::move(pointer), "is given twice"});
+    } else {
+      keys.push_back(key);
+      s.fields.push_back({key, value, std::move(pointer)});
+    }
+  }
+}
+
+std::string known_types() {
+  std::string out;
+  for (model::event_type t : model::all_event_types()) {
+    if (!out.empty()) out += ", ";
+    out += model::to_string(t);
+  }
+  return out;
+}
+
+std::optional<model::event_type> check_type(const std::optional<element>& e,
+                                            std::vector<violation>& errors) {
+  if (!e) {
+    errors.push_back({"/type", "is required"});
+    return std::nullopt;
+  }
+  if (e->type() != element_type::STRING) {
+    errors.push_back({"/type", "must be a string (the event type)"});
+    return std::nullopt;
+  }
+  const std::string_view name = e->get_string().value_unsafe();
+  auto t = model::parse_event_type(name);
+  if (!t) {
+    static const std::string known = known_types();
+    std::string shown;
+    protocol::append_json_string(shown, utf8_prefix(name, 64));
+    errors.push_back(
+        {"/type", fmt::format("unknown event type {}; known types: {}", shown, known)});
+  }
+  return t;
+}
+
+std::optional<std::string_view> check_token(const std::optional<element>& e,
+                                            std::vector<violation>& errors) {
+  if (!e) {
+    errors.push_back({"/tokenId", "is required"});
+    return std::nullopt;
+  }
+  if (e->type() != element_type::STRING) {
+    errors.push_back({"/tokenId", "must be a string (the token id)"});
+    return std::nullopt;
+  }
+  const std::string_view token = e->get_string().value_unsafe();
+  if (auto ok = model::validate_token(token); !ok) {
+    errors.push_back({"/tokenId", std::string(model::describe(ok.error()))});
+    return std::nullopt;
+  }
+  return token;
+}
+
+void append_integer(std::string& out, int64_t v) {
+  std::array<char, 24> buf;
+  out.append(buf.data(), std::to_chars(buf.data(), buf.data() + buf.size(), v).ptr);
+}
+
+// The record value: the plan's flat shape. The schema has checked every part already
+// (timestamp: an integer in [0, year 9999], so it fits int64 even when written as 1.7e12).
+std::string render_value(model::event_type type, std::string_view token,
+                         const std::optional<element>& timestamp, int64_t now_ms,
+                         const std::vector<field>& fields) {
+  std::string out;
+  out.reserve(64 + 32 * fields.size());
+  out += R"({"type":")";
+  out += model::to_string(type);
+  out += R"(","tokenId":)";
+  protocol::append_json_string(out, token);
+  out += R"(,"timestamp":)";
+  int64_t ts = now_ms;
+  if (timestamp) {
+    ts = timestamp->type() == element_type::DOUBLE
+             ? static_cast<int64_t>(timestamp->get_double().value_unsafe())
+             : timestamp->get_int64().value_unsafe();
+  }
+  append_integer(out, ts);
+  for (const field& f : fields) {
+    out += ',';
+    protocol::append_json_string(out, f.key);
+    out += ':';
+    out += simdjson::to_string(f.value);
+  }
+  out += '}';
+  return out;
+}
+
+ingest_error body_error(int status, std::string code, std::string message) {
+  ingest_error e;
+  e.status = status;
+  e.code = std::move(code);
+  e.message = std::move(message);
+  return e;
+}
+
+}  // namespace
+
+result<std::vector<prepared_event>, ingest_error> ingest::prepare(
+    std::string_view body, int64_t now_ms, simdjson::dom::parser& parser) const {
+  element root;
+  if (auto error = parser.parse(body.data(), body.size(), true).get(root)) {
+    return failure(
+        body_error(400, "invalid_json",
+                   fmt::format("the body is not valid JSON: {}", simdjson::error_message(error))));
+  }
+  std::vector<element> events;
+  if (root.type() == element_type::OBJECT) {
+    events.push_back(root);
+  } else if (root.type() == element_type::ARRAY) {
+    auto array = root.get_array().value_unsafe();
+    if (array.size() == 0) {
+      return failure(body_error(400, "empty_batch", "the array holds no events"));
+    }
+    if (array.size() > max_batch_) {
+      return failure(
+          body_error(413, "batch_too_large",
+                     fmt::format("the batch holds {} events; at most {} are accepted per request",
+                                 array.size(), max_batch_)));
+    }
+    events.reserve(array.size());
+    for (element e : array) events.push_back(e);
+  } else {
+    return failure(body_error(400, "invalid_body",
+                              "the body must be one event (a JSON object) or an array of events"));
+  }
+  std::vector<prepared_event> out(events.size());
+  ingest_error invalid = body_error(400, "invalid_events", "");
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    std::vector<violation> errors;
+    if (prepare_event(events[i], now_ms, out[i], errors)) continue;
+    if (++invalid.invalid_count <= max_listed_events) {
+      invalid.events.push_back({i, std::move(errors)});
+    }
+  }
+  if (invalid.invalid_count == 0) return out;
+  invalid.message = fmt::format("{} of {} events are invalid; nothing was published",
+                                invalid.invalid_count, events.size());
+  return failure(std::move(invalid));
+}
+
+bool ingest::prepare_event(element event, int64_t now_ms, prepared_event& out,
+                           std::vector<violation>& errors) const {
+  const std::size_t before = errors.size();
+  if (event.type() != element_type::OBJECT) {
+    errors.push_back({"", "an event must be a JSON object"});
+    return false;
+  }
+  scanned s = scan(event.get_object().value_unsafe(), errors);
+  if (s.data) unnest(s, errors);
+  const auto type = check_type(s.type, errors);
+  const auto token = check_token(s.token, errors);
+  if (!type) return false;
+  // type and tokenId are checked above: they count as present for the schema.
+  std::vector<schema::member> members;
+  members.reserve(s.fields.size() + 3);
+  members.push_back({"type", std::nullopt, "/type"});
+  members.push_back({"tokenId", std::nullopt, "/tokenId"});
+  members.push_back({"timestamp", s.timestamp, "/timestamp"});
+  for (const field& f : s.fields) members.push_back({f.key, f.value, f.pointer});
+  schemas_.of(*type).validate_members(members, s.nested ? "/data" : "", errors);
+  if (errors.size() != before || !token) return false;
+  out.type = *type;
+  out.token = std::string(*token);
+  out.value = render_value(*type, *token, s.timestamp, now_ms, s.fields);
+  return true;
+}
+
+}  // namespace odin::publisher

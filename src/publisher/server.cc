@@ -1,0 +1,166 @@
+#include "publisher/server.h"
+
+#include <optional>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <prometheus/registry.h>
+#include <spdlog/spdlog.h>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "publisher/connection.h"
+#include "publisher/metered_producer.h"
+#include "publisher/server_context.h"
+
+namespace odin::publisher {
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+metered_producer* as_metered(bus::producer& p) {
+  return dynamic_cast<metered_producer*>(&p);
+}
+
+}  // namespace
+
+struct server::impl {
+  impl(options o, bus::producer& producer, sim::simulator& simulator,
+       const model::topic_map& topics, std::shared_ptr<prometheus::Registry> registry)
+      : registry_(registry ? std::move(registry) : std::make_shared<prometheus::Registry>()),
+        own_meter_(as_metered(producer)
+                       ? nullptr
+                       : std::make_unique<metered_producer>(producer, topics, registry_)),
+        ioc_(std::make_unique<asio::io_context>()),
+        gate_(std::make_shared<dispatch_gate>(*ioc_)),
+        ctx_(o, own_meter_ ? *own_meter_ : *as_metered(producer), simulator, registry_, gate_),
+        strand_(asio::make_strand(*ioc_)),
+        acceptor_(std::in_place, *strand_),
+        retry_(std::in_place, *strand_) {}
+
+  ~impl() { stop(); }
+
+  void start();
+  void accept();
+  void stop();
+
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<metered_producer> own_meter_;
+  std::unique_ptr<asio::io_context> ioc_;
+  std::shared_ptr<dispatch_gate> gate_;
+  server_context ctx_;
+  std::optional<asio::strand<asio::io_context::executor_type>> strand_;  // the acceptor's
+  std::optional<tcp::acceptor> acceptor_;
+  std::optional<asio::steady_timer> retry_;  // accept errors (out of descriptors) pause briefly
+  std::vector<std::thread> threads_;
+  uint16_t port_ = 0;
+  bool started_ = false;
+  bool stopped_ = false;
+};
+
+void server::impl::start() {
+  const options& o = ctx_.opts;
+  try {
+    const tcp::endpoint ep(asio::ip::make_address(o.host), o.port);
+    acceptor_->open(ep.protocol());
+    acceptor_->set_option(asio::socket_base::reuse_address(true));
+    acceptor_->bind(ep);
+    acceptor_->listen(asio::socket_base::max_listen_connections);
+    port_ = acceptor_->local_endpoint().port();
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error(
+        fmt::format("publisher: cannot listen on {}:{}: {}", o.host, o.port, e.code().message()));
+  }
+  accept();
+  const unsigned n = std::max(1u, o.io_threads);
+  for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { ioc_->run(); });
+  started_ = true;
+  spdlog::info("publisher: HTTP API on {}:{} ({} I/O threads)", o.host, port_, n);
+}
+
+void server::impl::accept() {
+  acceptor_->async_accept(asio::make_strand(*ioc_),
+                          [this](const boost::system::error_code& ec, tcp::socket socket) {
+                            if (ec == asio::error::operation_aborted || !acceptor_->is_open())
+                              return;
+                            if (ec) {
+                              spdlog::warn("publisher: accept failed: {}", ec.message());
+                              retry_->expires_after(std::chrono::milliseconds(100));
+                              retry_->async_wait([this](const boost::system::error_code& e) {
+                                if (!e) accept();
+                              });
+                              return;
+                            }
+                            const bool busy = ctx_.connections.load() >= ctx_.opts.max_connections;
+                            auto c = std::make_shared<connection>(ctx_, std::move(socket));
+                            if (busy) {
+                              c->refuse_busy();
+                            } else {
+                              c->start();
+                            }
+                            accept();
+                          });
+}
+
+void server::impl::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  ctx_.stopping.store(true);
+  if (!started_) return;
+  asio::post(*strand_, [this] {
+    boost::system::error_code ignored;
+    acceptor_->close(ignored);
+    retry_->cancel();
+  });
+  const auto deadline = std::chrono::steady_clock::now() + ctx_.opts.shutdown_timeout;
+  while (ctx_.in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (const std::size_t left = ctx_.in_flight.load()) {
+    spdlog::warn("publisher: {} requests still waiting for the bus at shutdown; closing them",
+                 left);
+  }
+  gate_->close();
+  ioc_->stop();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+  // Destroying the io_context destroys the pending handlers and with them the connections
+  // (closing their sockets). They use ctx_, so this happens here, while ctx_ is alive; the
+  // I/O objects go before their io_context.
+  retry_.reset();
+  acceptor_.reset();
+  strand_.reset();
+  ioc_.reset();
+  spdlog::info("publisher: stopped");
+}
+
+server::server(options opts, bus::producer& producer, sim::simulator& simulator,
+               const model::topic_map& topics, std::shared_ptr<prometheus::Registry> registry)
+    : impl_(std::make_unique<impl>(std::move(opts), producer, simulator, topics,
+                                   std::move(registry))) {}
+
+server::~server() {
+  stop();
+}
+
+void server::start() {
+  impl_->start();
+}
+
+uint16_t server::port() const {
+  return impl_->port_;
+}
+
+void server::stop() {
+  impl_->stop();
+}
+
+const publish_stats& server::stats() const {
+  return impl_->ctx_.producer.stats();
+}
+
+}  // namespace odin::publisher

@@ -1,0 +1,101 @@
+// POST /control drives the simulator like the plan's control endpoint; /stats reports it.
+#include <set>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "http_client.h"
+#include "publisher_fixture.h"
+
+namespace odin::publisher::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+json control(const memory_stack& stack, const std::string& body, int want_status) {
+  const http_answer a = post_json(stack.port(), "/control", body);
+  EXPECT_EQ(a.status, want_status) << body << " → " << a.body;
+  return json::parse(a.body, nullptr, false);
+}
+
+TEST(Control, StartRunsAtTheRequestedRateAndStopStops) {
+  memory_stack stack;
+  const json started = control(stack, R"({"action":"start","messagesPerSecond":200})", 200);
+  EXPECT_EQ(started["success"], true);
+  EXPECT_EQ(started["message"], "Simulator started");
+  EXPECT_EQ(started["simulator"]["running"], true);
+  EXPECT_EQ(started["simulator"]["rate"], 200);
+
+  // Measure over ~2 s from the publisher's own counters (the simulator shares its producer).
+  const auto t0 = std::chrono::steady_clock::now();
+  const uint64_t n0 = stack.srv.stats().messages_published();
+  std::this_thread::sleep_for(2s);  // the measurement window itself, not synchronisation
+  const uint64_t n1 = stack.srv.stats().messages_published();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double rate = static_cast<double>(n1 - n0) / seconds;
+  EXPECT_NEAR(rate, 200, 30) << (n1 - n0) << " events in " << seconds << " s";
+
+  const json stats = json::parse(get(stack.port(), "/stats").body);
+  EXPECT_EQ(stats["simulator"]["running"], true);
+  EXPECT_NEAR(stats["messagesPerSecond"].get<double>(), 200, 40);
+  EXPECT_GE(stats["messagesPublished"].get<uint64_t>(), n1);
+
+  const json stopped = control(stack, R"({"action":"stop"})", 200);
+  EXPECT_EQ(stopped["message"], "Simulator stopped");
+  EXPECT_EQ(stopped["simulator"]["running"], false);
+  const uint64_t after_stop = stack.srv.stats().messages_published();
+  std::this_thread::sleep_for(300ms);  // nothing may arrive in this window
+  EXPECT_EQ(stack.srv.stats().messages_published(), after_stop);
+  EXPECT_EQ(control(stack, R"({"action":"stop"})", 200)["message"], "Simulator not running");
+}
+
+TEST(Control, TokensAndDefaults) {
+  sim::options so;
+  so.rate = 400;
+  memory_stack stack(local_options(), so);
+  const json started = control(stack, R"({"action":"start","tokens":["ONLY_ME"]})", 200);
+  EXPECT_EQ(started["simulator"]["rate"], 400);  // SIM_RATE when messagesPerSecond is absent
+  EXPECT_EQ(started["simulator"]["tokens"], 1);
+  const auto records = consume(*stack.consumer, 50, 5s);
+  ASSERT_EQ(records.size(), 50u);
+  for (const consumed& r : records) EXPECT_EQ(r.key, "ONLY_ME");
+  // Starting again changes nothing, as in the plan, and says so.
+  const json again = control(stack, R"({"action":"start","messagesPerSecond":5})", 200);
+  EXPECT_THAT(again["message"].get<std::string>(), HasSubstr("already running"));
+  EXPECT_EQ(again["simulator"]["rate"], 400);
+  control(stack, R"({"action":"stop"})", 200);
+}
+
+TEST(Control, BadRequestsAre400WithTheReason) {
+  memory_stack stack;
+  struct bad {
+    std::string body, error, message;
+  };
+  const std::vector<bad> cases = {
+      {R"({"action":"explode"})", "invalid_action", R"(Invalid action: "explode")"},
+      {R"({"action":7})", "invalid_action", "must be"},
+      {R"({})", "invalid_action", "must be"},
+      {R"([1])", "invalid_body", "must be an object"},
+      {R"({"action":"start","messagesPerSecond":0})", "invalid_rate", "above 0"},
+      {R"({"action":"start","messagesPerSecond":-5})", "invalid_rate", "above 0"},
+      {R"({"action":"start","messagesPerSecond":2000000})", "invalid_rate", "at most 1000000"},
+      {R"({"action":"start","messagesPerSecond":"fast"})", "invalid_rate", "must be a number"},
+      {R"({"action":"start","tokens":"BTC"})", "invalid_tokens", "array"},
+      {R"({"action":"start","tokens":[]})", "invalid_tokens", "must not be empty"},
+      {R"({"action":"start","tokens":["BTC","B.X"]})", "invalid_tokens", "tokens[1]"},
+      {R"({"action":"start","tokens":[1]})", "invalid_tokens", "tokens[0] must be a string"},
+  };
+  for (const bad& c : cases) {
+    SCOPED_TRACE(c.body);
+    const json r = control(stack, c.body, 400);
+    EXPECT_EQ(r["success"], false);
+    EXPECT_EQ(r["error"], c.error);
+    EXPECT_THAT(r["message"].get<std::string>(), HasSubstr(c.message));
+  }
+  EXPECT_FALSE(stack.simulator.running());
+  EXPECT_EQ(stack.srv.stats().messages_published(), 0u);
+}
+
+}  // namespace
+}  // namespace odin::publisher::testing
