@@ -1,0 +1,176 @@
+#include "loadtest/io_worker.h"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+
+#include "loadtest/connection.h"
+
+namespace odin::loadtest {
+
+io_worker::io_worker(const options& o, const subscription_plan& plan, server_target server,
+                     uint64_t mask_seed)
+    : options_(o),
+      plan_(plan),
+      server_(std::move(server)),
+      adapter_(make_adapter(o.protocol)),
+      mask_state_(mask_seed * 0x9e3779b97f4a7c15ULL + 1) {
+  read_buffer_.resize(16384 + 64);
+}
+
+io_worker::~io_worker() {
+  stop_and_join();
+  connections_.clear();  // sockets before the io_context
+}
+
+void io_worker::start() {
+  thread_ = std::thread([this] {
+    auto guard = boost::asio::make_work_guard(io_);
+    io_.run();
+  });
+}
+
+void io_worker::stop_and_join() {
+  io_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void io_worker::launch(std::size_t client_index) {
+  boost::asio::post(io_, [this, client_index] {
+    connections_.push_back(std::make_unique<connection>(*this, client_index));
+    connections_.back()->start();
+  });
+}
+
+void io_worker::set_window(int64_t start_us, int64_t end_us) {
+  boost::asio::post(io_, [this, start_us, end_us] {
+    window_start_us_ = start_us;
+    window_end_us_ = end_us;
+  });
+}
+
+void io_worker::begin_close() {
+  boost::asio::post(io_, [this] {
+    for (auto& c : connections_) c->begin_close();
+  });
+}
+
+void io_worker::abort_unsettled(std::string reason) {
+  boost::asio::post(io_, [this, reason = std::move(reason)] {
+    for (auto& c : connections_) {
+      if (!c->settled()) c->abort(reason);
+    }
+  });
+}
+
+void io_worker::abort_all() {
+  boost::asio::post(io_, [this] {
+    for (auto& c : connections_) c->abort("closed by the run");
+  });
+}
+
+latency_histogram io_worker::take_interval() {
+  latency_histogram out;
+  {
+    std::lock_guard lock(interval_mutex_);
+    out = interval_out_;
+    interval_out_.reset();
+  }
+  boost::asio::post(io_, [this] {
+    std::lock_guard lock(interval_mutex_);
+    interval_out_.merge(interval_);
+    interval_.reset();
+  });
+  return out;
+}
+
+uint32_t io_worker::intern(std::string_view channel) {
+  auto it = channel_ids_.find(channel);
+  if (it != channel_ids_.end()) return it->second;
+  const auto id = static_cast<uint32_t>(channels_.size());
+  channels_.push_back({std::string(channel), 0});
+  channel_ids_.emplace(std::string(channel), id);
+  return id;
+}
+
+uint32_t io_worker::next_mask() {
+  mask_state_ ^= mask_state_ << 13;
+  mask_state_ ^= mask_state_ >> 7;
+  mask_state_ ^= mask_state_ << 17;
+  return static_cast<uint32_t>(mask_state_);
+}
+
+// Hot path: once per received event.
+void io_worker::on_event(sequence_tracker& tracker, const event_view& e) {
+  counters_.events.fetch_add(1, std::memory_order_relaxed);
+  const int64_t latency = now_us_ - e.ts_us;
+  interval_.record(latency);
+  if (e.ts_us > window_end_us_) return;  // after the window: only counted above
+  auto it = channel_ids_.find(e.channel);
+  if (it == channel_ids_.end()) {
+    ++seq_.unexpected;
+    return;
+  }
+  const verdict v = tracker.observe(it->second, e.seq, seq_);
+  if (v == verdict::unexpected) return;
+  channel_info& info = channels_[it->second];
+  if (e.seq > info.max_seq) info.max_seq = e.seq;
+  if (e.ts_us >= window_start_us_) {
+    ++received_;
+    latency_.record(latency);
+  }
+}
+
+void io_worker::on_subscribed() {
+  counters_.subscribed.fetch_add(1, std::memory_order_relaxed);
+  counters_.settled.fetch_add(1, std::memory_order_relaxed);
+}
+
+void io_worker::note_problem(std::string_view reason) {
+  ++failures_[std::string(reason)];
+}
+
+void io_worker::on_closed(bool by_server, uint16_t code, bool was_settled, bool failed_setup) {
+  if (failed_setup) counters_.failed.fetch_add(1, std::memory_order_relaxed);
+  if (!was_settled) counters_.settled.fetch_add(1, std::memory_order_relaxed);
+  counters_.closed.fetch_add(1, std::memory_order_relaxed);
+  if (by_server) {
+    ++closed_by_server_[code];
+    counters_.closed_by_server.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+void io_worker::collect(report& r, std::map<std::string, uint64_t>& channel_max) const {
+  auto& c = r.connections;
+  c.attempted += counters_.attempted.load();
+  c.established += counters_.established.load();
+  c.subscribed += counters_.subscribed.load();
+  c.failed += counters_.failed.load();
+  for (const auto& [k, v] : failures_) c.failures[k] += v;
+  for (const auto& [k, v] : closed_by_server_) c.closed_by_server[k] += v;
+  for (const auto& conn : connections_) {
+    if (conn->closed_by_us()) ++c.open_at_end;
+  }
+  r.events.received += received_;
+  r.events.received_all += counters_.events.load();
+  r.events.replies += replies_;
+  r.events.request_errors += request_errors_;
+  r.events.seq.merge(seq_);
+  r.latency.merge(latency_);
+  for (const auto& ch : channels_) {
+    uint64_t& m = channel_max[ch.name];
+    if (ch.max_seq > m) m = ch.max_seq;
+  }
+}
+
+void io_worker::add_tail_loss(const std::map<std::string, uint64_t>& channel_max,
+                              sequence_counts& counts) const {
+  for (const auto& conn : connections_) {
+    if (!conn->closed_by_us()) continue;
+    conn->tracker().for_each_last([&](uint32_t id, uint64_t last) {
+      auto it = channel_max.find(channels_[id].name);
+      if (it != channel_max.end() && it->second > last) counts.tail_loss += it->second - last;
+    });
+  }
+}
+
+}  // namespace odin::loadtest

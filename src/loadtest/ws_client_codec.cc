@@ -1,0 +1,141 @@
+#include "loadtest/ws_client_codec.h"
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
+#include <array>
+#include <cstring>
+
+#include "protocol/ws_codec.h"
+
+namespace odin::loadtest::ws {
+
+std::string websocket_key(uint64_t n) {
+  std::array<unsigned char, 16> raw{};
+  uint64_t a = n * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL;
+  uint64_t b = (n ^ 0xd1b54a32d192ed03ULL) * 0xbf58476d1ce4e5b9ULL;
+  std::memcpy(raw.data(), &a, 8);
+  std::memcpy(raw.data() + 8, &b, 8);
+  std::array<unsigned char, 32> out{};
+  const int len = EVP_EncodeBlock(out.data(), raw.data(), static_cast<int>(raw.size()));
+  return std::string(reinterpret_cast<const char*>(out.data()), static_cast<std::size_t>(len));
+}
+
+std::string upgrade_request(std::string_view host, uint16_t port, std::string_view target,
+                            std::string_view key) {
+  return fmt::format(
+      "GET {} HTTP/1.1\r\nHost: {}:{}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: {}\r\nSec-WebSocket-Version: 13\r\n\r\n",
+      target, host, port, key);
+}
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+handshake_result parse_handshake(std::string_view data, std::string_view key) {
+  handshake_result r;
+  const auto end = data.find("\r\n\r\n");
+  if (end == std::string_view::npos) {
+    if (data.size() > 16384) r.status = handshake_status::malformed;
+    return r;
+  }
+  r.consumed = end + 4;
+  std::string_view head = data.substr(0, end);
+  const auto line_end = head.find("\r\n");
+  const std::string_view status_line = head.substr(0, line_end);
+  // "HTTP/1.1 101 Switching Protocols"
+  if (status_line.size() < 12 || !status_line.starts_with("HTTP/1.")) {
+    r.status = handshake_status::malformed;
+    return r;
+  }
+  r.http_status =
+      (status_line[9] - '0') * 100 + (status_line[10] - '0') * 10 + (status_line[11] - '0');
+  if (r.http_status != 101) {
+    r.status = handshake_status::refused;
+    return r;
+  }
+  const std::string expected = protocol::ws::accept_key(key);
+  bool accept_ok = false;
+  head = line_end == std::string_view::npos ? std::string_view{} : head.substr(line_end + 2);
+  while (!head.empty()) {
+    const auto eol = head.find("\r\n");
+    const std::string_view line = head.substr(0, eol);
+    head = eol == std::string_view::npos ? std::string_view{} : head.substr(eol + 2);
+    const auto colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    if (iequals(trim(line.substr(0, colon)), "sec-websocket-accept")) {
+      accept_ok = trim(line.substr(colon + 1)) == expected;
+    }
+  }
+  r.status = accept_ok ? handshake_status::accepted : handshake_status::malformed;
+  return r;
+}
+
+void append_frame(std::string& out, opcode op, std::string_view payload, uint32_t mask) {
+  const std::size_t n = payload.size();
+  out.push_back(static_cast<char>(0x80 | static_cast<uint8_t>(op)));
+  if (n < 126) {
+    out.push_back(static_cast<char>(0x80 | n));
+  } else if (n <= 0xFFFF) {
+    out.push_back(static_cast<char>(0x80 | 126));
+    out.push_back(static_cast<char>(n >> 8));
+    out.push_back(static_cast<char>(n & 0xFF));
+  } else {
+    out.push_back(static_cast<char>(0x80 | 127));
+    for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((uint64_t{n} >> (8 * i)) & 0xFF));
+  }
+  std::array<char, 4> m{};
+  std::memcpy(m.data(), &mask, 4);
+  out.append(m.data(), 4);
+  const std::size_t start = out.size();
+  out.append(payload);
+  for (std::size_t i = 0; i < n; ++i) out[start + i] ^= m[i & 3];
+}
+
+void append_close(std::string& out, uint16_t code, uint32_t mask) {
+  const char payload[2] = {static_cast<char>(code >> 8), static_cast<char>(code & 0xFF)};
+  append_frame(out, opcode::close, std::string_view(payload, 2), mask);
+}
+
+header_status read_header(const char* data, std::size_t size, frame_header& out) {
+  if (size < 2) return header_status::need_more;
+  const auto b0 = static_cast<uint8_t>(data[0]);
+  const auto b1 = static_cast<uint8_t>(data[1]);
+  if ((b0 & 0x70) != 0 || (b1 & 0x80) != 0) return header_status::malformed;
+  out.fin = (b0 & 0x80) != 0;
+  out.op = static_cast<opcode>(b0 & 0x0F);
+  uint64_t len = b1 & 0x7F;
+  std::size_t header = 2;
+  if (len == 126) {
+    if (size < 4) return header_status::need_more;
+    len = (uint64_t{static_cast<uint8_t>(data[2])} << 8) | static_cast<uint8_t>(data[3]);
+    header = 4;
+  } else if (len == 127) {
+    if (size < 10) return header_status::need_more;
+    len = 0;
+    for (int i = 0; i < 8; ++i) len = (len << 8) | static_cast<uint8_t>(data[2 + i]);
+    header = 10;
+    if (len > (uint64_t{1} << 32)) return header_status::malformed;
+  }
+  out.header_size = header;
+  out.payload_size = len;
+  return header_status::ok;
+}
+
+}  // namespace odin::loadtest::ws
