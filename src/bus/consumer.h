@@ -26,8 +26,7 @@ class consumer {
   // is skipped silently (a gap the bus itself caused, e.g. retention, is counted in
   // skipped()). Returns how many records were handed out.
   virtual result<std::size_t, bus_error> poll(std::chrono::milliseconds timeout,
-                                              std::size_t max_records,
-                                              const record_sink& sink) = 0;
+                                              std::size_t max_records, const record_sink& sink) = 0;
 
   // Backpressure: stop / restart fetching every partition. poll() hands out nothing while
   // paused; nothing is lost, reading continues where it stopped.

@@ -11,13 +11,13 @@ namespace odin::bus {
 
 // A record as handed to a consumer's sink. The views are valid only during the sink call.
 struct record {
-  model::kind kind;           // from the topic (topic_map)
+  model::kind kind;  // from the topic (topic_map)
   int32_t partition = 0;
   int64_t offset = 0;
-  int64_t timestamp_ms = 0;   // the bus timestamp (Kafka CreateTime), ms since the epoch
-  int64_t ingest_us = 0;      // when the record entered the bus, µs since the epoch (see below)
-  std::string_view key;       // token id
-  std::string_view value;     // the event JSON, verbatim
+  int64_t timestamp_ms = 0;  // the bus timestamp (Kafka CreateTime), ms since the epoch
+  int64_t ingest_us = 0;     // when the record entered the bus, µs since the epoch (see below)
+  std::string_view key;      // token id
+  std::string_view value;    // the event JSON, verbatim
 };
 
 // Kafka carries ingest_us in the record header "odin-ingest-us" (decimal text), set by
@@ -28,13 +28,13 @@ inline constexpr std::string_view ingest_header = "odin-ingest-us";
 using record_sink = std::function<void(const record&)>;
 
 enum class bus_error : uint8_t {
-  timed_out,         // the bus did not acknowledge within the delivery timeout
-  queue_full,        // the local produce queue stayed full
-  transport,         // brokers unreachable / connection failure
-  unknown_topic,     // a topic does not exist on the brokers
-  message_too_large, // the broker refused the size
-  closed,            // the bus is shutting down
-  internal,          // anything else (the log line has details)
+  timed_out,          // the bus did not acknowledge within the delivery timeout
+  queue_full,         // the local produce queue stayed full
+  transport,          // brokers unreachable / connection failure
+  unknown_topic,      // a topic does not exist on the brokers
+  message_too_large,  // the broker refused the size
+  closed,             // the bus is shutting down
+  internal,           // anything else (the log line has details)
 };
 
 std::string_view describe(bus_error e);

@@ -11,8 +11,9 @@ struct options {
   uint16_t port = 3002;          // WS_ADDR port part; 0 = pick a free port (tests)
   unsigned io_threads = 0;       // WS_IO_THREADS; 0 = one per core
 
-  std::size_t max_connections = 12000;        // WS_MAX_CONNECTIONS: HTTP 503 past it
-  double cpu_reject_threshold = 75.0;         // WS_CPU_REJECT_THRESHOLD: % of the CPUs this process may use
+  std::size_t max_connections = 12000;  // WS_MAX_CONNECTIONS: HTTP 503 past it
+  double cpu_reject_threshold =
+      75.0;  // WS_CPU_REJECT_THRESHOLD: % of the CPUs this process may use
   uint64_t memory_limit_bytes = 15569256448;  // WS_MEMORY_LIMIT: refuse upgrades above this RSS
   std::chrono::milliseconds guard_interval{1000};  // how often CPU/RSS are sampled
 

@@ -32,13 +32,21 @@ constexpr std::array<bundle, bundle_count> bundles = {
     bundle::portfolio, bundle::price_only,  bundle::all,
 };
 
-const bundle_info& info(bundle b) { return infos[static_cast<std::size_t>(b)]; }
+const bundle_info& info(bundle b) {
+  return infos[static_cast<std::size_t>(b)];
+}
 
 }  // namespace
 
-std::span<const bundle> all_bundles() { return bundles; }
-std::string_view to_string(bundle b) { return info(b).name; }
-std::span<const kind> kinds_of(bundle b) { return info(b).kinds; }
+std::span<const bundle> all_bundles() {
+  return bundles;
+}
+std::string_view to_string(bundle b) {
+  return info(b).name;
+}
+std::span<const kind> kinds_of(bundle b) {
+  return info(b).kinds;
+}
 
 kind_set kind_set_of(bundle b) {
   kind_set set;

@@ -38,6 +38,8 @@ struct channel {
 result<channel, channel_error> parse_channel(std::string_view name);
 
 std::string format_channel(std::string_view token, model::kind k);
-inline std::string format_channel(const channel& c) { return format_channel(c.token, c.kind); }
+inline std::string format_channel(const channel& c) {
+  return format_channel(c.token, c.kind);
+}
 
 }  // namespace odin::model

@@ -44,13 +44,21 @@ constexpr std::array<event_type, event_type_count> make_all() {
 }
 constexpr std::array<event_type, event_type_count> all_types = make_all();
 
-const type_info& info(event_type t) { return infos[static_cast<std::size_t>(t)]; }
+const type_info& info(event_type t) {
+  return infos[static_cast<std::size_t>(t)];
+}
 
 }  // namespace
 
-std::span<const event_type> all_event_types() { return all_types; }
-std::string_view to_string(event_type t) { return info(t).name; }
-kind kind_of(event_type t) { return info(t).owner; }
+std::span<const event_type> all_event_types() {
+  return all_types;
+}
+std::string_view to_string(event_type t) {
+  return info(t).name;
+}
+kind kind_of(event_type t) {
+  return info(t).owner;
+}
 
 std::optional<event_type> parse_event_type(std::string_view name) {
   for (const type_info& i : infos) {

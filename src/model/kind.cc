@@ -22,9 +22,15 @@ constexpr std::array<kind_info, kind_count> infos = {{
 
 }  // namespace
 
-std::string_view to_string(kind k) { return infos[index(k)].name; }
-std::string_view default_topic(kind k) { return infos[index(k)].topic; }
-std::string_view topic_env_suffix(kind k) { return infos[index(k)].env_suffix; }
+std::string_view to_string(kind k) {
+  return infos[index(k)].name;
+}
+std::string_view default_topic(kind k) {
+  return infos[index(k)].topic;
+}
+std::string_view topic_env_suffix(kind k) {
+  return infos[index(k)].env_suffix;
+}
 
 std::optional<kind> parse_kind(std::string_view name) {
   for (kind k : all_kinds) {

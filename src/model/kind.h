@@ -35,6 +35,8 @@ std::string_view default_topic(kind k);
 // Suffix of the KAFKA_TOPIC_* environment variable that overrides the topic ("TRADES" ...).
 std::string_view topic_env_suffix(kind k);
 
-inline constexpr std::size_t index(kind k) { return static_cast<std::size_t>(k); }
+inline constexpr std::size_t index(kind k) {
+  return static_cast<std::size_t>(k);
+}
 
 }  // namespace odin::model

@@ -8,7 +8,9 @@ topic_map::topic_map() {
   for (kind k : all_kinds) topics_[index(k)] = std::string(default_topic(k));
 }
 
-void topic_map::set(kind k, std::string topic) { topics_[index(k)] = std::move(topic); }
+void topic_map::set(kind k, std::string topic) {
+  topics_[index(k)] = std::move(topic);
+}
 
 std::optional<kind> topic_map::kind_of_topic(std::string_view topic) const {
   for (kind k : all_kinds) {

@@ -48,17 +48,16 @@ TEST(Cli, BadValueNamesItsVariable) {
 
 TEST(Cli, DevServesSubscribedEventsAndStopsCleanlyOnSigterm) {
   const uint16_t port = free_port();
-  child_process p(ODIN_BINARY, {"dev", "--env-file", "/dev/null"},
-                  with(base_env, {{"WS_ADDR", "127.0.0.1:" + std::to_string(port)},
-                                  {"SIM_RATE", "400"}}));
-  ASSERT_TRUE(wait_healthy(port, 20s))
-      << p.err();
+  child_process p(
+      ODIN_BINARY, {"dev", "--env-file", "/dev/null"},
+      with(base_env, {{"WS_ADDR", "127.0.0.1:" + std::to_string(port)}, {"SIM_RATE", "400"}}));
+  ASSERT_TRUE(wait_healthy(port, 20s)) << p.err();
   EXPECT_NE(p.out().find("ws://127.0.0.1:" + std::to_string(port) + "/ws"), std::string::npos)
       << "the banner says where to connect: " << p.out();
 
   ws_client client("127.0.0.1", port);
-  ASSERT_TRUE(client.request(R"({"type":"subscribe","bundle":"TRADING","tokens":["BTC","ETH"]})",
-                             5s));
+  ASSERT_TRUE(
+      client.request(R"({"type":"subscribe","bundle":"TRADING","tokens":["BTC","ETH"]})", 5s));
   const std::set<std::string> allowed = {"BTC.trade", "BTC.liquidity", "BTC.analytics",
                                          "ETH.trade", "ETH.liquidity", "ETH.analytics"};
   int events = 0;

@@ -1,8 +1,8 @@
 // End to end on the embedded bus: real gateway, real WebSocket clients, events of all 8 kinds.
 #include <gtest/gtest.h>
 
-#include <future>
 #include <prometheus/registry.h>
+#include <future>
 
 #include "bus/memory_bus.h"
 #include "e2e/fanout_scenario.h"

@@ -66,12 +66,12 @@ std::vector<client_plan> make_plans() {
                    {R"({"type":"unsubscribe","bundle":"ALL","tokens":["ETH"]})",
                     R"({"type":"subscribe","channels":["SOL.social"]})"},
                    {"SOL.social"}});
-  plans.push_back({"community",
-                   {R"({"type":"subscribe","bundle":"COMMUNITY","tokens":["DOGE","SOL"]})"},
-                   expand(bundle::community, {"DOGE", "SOL"}),
-                   {R"({"type":"subscribe","bundle":"PORTFOLIO","tokens":["DOGE"]})"},
-                   unite(expand(bundle::community, {"DOGE", "SOL"}),
-                         expand(bundle::portfolio, {"DOGE"}))});
+  plans.push_back(
+      {"community",
+       {R"({"type":"subscribe","bundle":"COMMUNITY","tokens":["DOGE","SOL"]})"},
+       expand(bundle::community, {"DOGE", "SOL"}),
+       {R"({"type":"subscribe","bundle":"PORTFOLIO","tokens":["DOGE"]})"},
+       unite(expand(bundle::community, {"DOGE", "SOL"}), expand(bundle::portfolio, {"DOGE"}))});
   return plans;
 }
 
@@ -127,8 +127,8 @@ void expect_round(ws_client& client, const client_plan& plan, const channel_set&
   EXPECT_FALSE(extra) << plan.name << " got an extra message: " << extra.value_or("");
   for (const auto& c : channels) {
     auto it = sent.find(c);
-    const std::vector<std::string> expect = it == sent.end() ? std::vector<std::string>{}
-                                                             : it->second;
+    const std::vector<std::string> expect =
+        it == sent.end() ? std::vector<std::string>{} : it->second;
     EXPECT_EQ(got[c], expect) << plan.name << ": " << c << " content/order";
   }
 }

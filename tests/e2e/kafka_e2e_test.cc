@@ -2,10 +2,10 @@
 // events produced by a separate librdkafka producer, the gateway consuming every partition.
 #include <gtest/gtest.h>
 
+#include <prometheus/registry.h>
 #include <atomic>
 #include <future>
 #include <mutex>
-#include <prometheus/registry.h>
 #include <set>
 #include <thread>
 
@@ -37,8 +37,7 @@ class KafkaE2E : public ::testing::Test {
     gateway_ = std::make_unique<gateway::gateway>(opts, *consumer_,
                                                   std::make_shared<prometheus::Registry>());
     gateway_->start();
-    ASSERT_TRUE(wait_until([&] { return http_get(gateway_->port(), "/ready").status == 200; },
-                           30s))
+    ASSERT_TRUE(wait_until([&] { return http_get(gateway_->port(), "/ready").status == 200; }, 30s))
         << "gateway never became ready on the mock cluster";
     producer_ = std::make_unique<bus::kafka_producer>(kafka_);
   }
@@ -77,8 +76,7 @@ TEST_F(KafkaE2E, EveryAcknowledgedEventArrivesAcrossALeaderBrokerOutage) {
   for (int i = 0; i < 10; ++i) tokens.push_back("K" + std::to_string(i));
   ws_client client("127.0.0.1", gateway_->port());
   std::string request = R"({"type":"subscribe","bundle":"ALL","tokens":[)";
-  for (std::size_t i = 0; i < tokens.size(); ++i)
-    request += (i ? ",\"" : "\"") + tokens[i] + "\"";
+  for (std::size_t i = 0; i < tokens.size(); ++i) request += (i ? ",\"" : "\"") + tokens[i] + "\"";
   request += "]}";
   ASSERT_TRUE(client.request(request, 5s));
 

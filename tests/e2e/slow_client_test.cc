@@ -41,8 +41,7 @@ TEST(SlowClient, IsClosedWith4008WhileReadersKeepReceivingAndRssStaysBounded) {
                         {"WS_CLOSE_TIMEOUT", "60s"},
                         {"BUS_RETENTION_RECORDS", "200"},
                         {"SIM_RATE", "5000"}});
-  ASSERT_TRUE(wait_healthy(port, 20s))
-      << server.err();
+  ASSERT_TRUE(wait_healthy(port, 20s)) << server.err();
   const std::string all =
       R"({"type":"subscribe","bundle":"ALL","tokens":["BTC","ETH","SOL","ODIN","DOGE"]})";
   ws_client reader("127.0.0.1", port);
@@ -67,8 +66,7 @@ TEST(SlowClient, IsClosedWith4008WhileReadersKeepReceivingAndRssStaysBounded) {
   EXPECT_FALSE(reader.closed()) << "the reader must not be disconnected";
   EXPECT_GT(received, 10000u) << "the reader kept receiving while others were stuck";
   // Each stuck client would hold ~6 MB after 6 s without the bound; 12 of them ~72 MB.
-  EXPECT_LT(peak - baseline, 32ull << 20) << "server RSS grew from " << baseline << " to "
-                                          << peak;
+  EXPECT_LT(peak - baseline, 32ull << 20) << "server RSS grew from " << baseline << " to " << peak;
   for (auto& c : stuck) {
     EXPECT_TRUE(c->wait_closed(15s));
     EXPECT_EQ(c->close_code(), 4008);

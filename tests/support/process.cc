@@ -94,8 +94,12 @@ void child_process::signal(int sig) {
   if (!status_) ::kill(pid_, sig);
 }
 
-std::string child_process::out() const { return read_file(out_path_); }
-std::string child_process::err() const { return read_file(err_path_); }
+std::string child_process::out() const {
+  return read_file(out_path_);
+}
+std::string child_process::err() const {
+  return read_file(err_path_);
+}
 
 uint16_t free_port() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
