@@ -49,7 +49,7 @@ nlohmann::json live_json(const live_sample& s) {
 }
 
 // Waits (bounded) for "go <start> <end>" from the parent, ticking meanwhile.
-bool read_go(int fd, engine& e, int64_t& start, int64_t& end, double timeout_s) {
+bool read_go(int fd, int64_t& start, int64_t& end, double timeout_s) {
   std::string buf;
   const auto deadline =
       clock::now() + std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1000));
@@ -68,7 +68,6 @@ bool read_go(int fd, engine& e, int64_t& start, int64_t& end, double timeout_s) 
         return true;
       }
     }
-    (void)e;
   }
   return false;
 }
@@ -86,7 +85,7 @@ int child_main(const options& c, int out_fd, int in_fd) {
   e.setup();
   write_line(out_fd, R"({"ready":true})");
   int64_t start = 0, end = 0;
-  if (!read_go(in_fd, e, start, end, 120)) return 3;
+  if (!read_go(in_fd, start, end, 120)) return 3;
   e.measure(start, end);
   e.drain();
   report r = e.finish();
