@@ -9,15 +9,15 @@
 
 #include "bus/kafka_consumer.h"
 #include "bus/kafka_producer.h"
-#include "kafka_test_util.h"
+#include "support/bus_test_util.h"
 
 namespace odin::bus {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::consume;
-using testing::mock_options;
-using testing::poll_until;
+using test::consume;
+using test::mock_options;
+using test::poll_until;
 
 struct produced {
   model::kind kind;
@@ -113,7 +113,7 @@ TEST_F(KafkaBus, PauseHoldsRecordsAndResumeDeliversThem) {
     ASSERT_EQ(p.flush(10s), 0u);
   };
   produce_range(0, 200);
-  std::vector<testing::consumed> got = consume(*c, 1, 10s);  // librdkafka prefetches the rest
+  std::vector<test::consumed> got = consume(*c, 1, 10s);  // librdkafka prefetches the rest
   ASSERT_EQ(got.size(), 1u);
   c->pause();
   produce_range(200, 300);

@@ -10,15 +10,15 @@
 
 #include "bus/kafka_consumer.h"
 #include "bus/kafka_producer.h"
-#include "kafka_test_util.h"
+#include "support/bus_test_util.h"
 
 namespace odin::bus {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::consume;
-using testing::mock_options;
-using testing::poll_until;
+using test::consume;
+using test::mock_options;
+using test::poll_until;
 
 // Produces one record per millisecond-ish on a thread until stopped; remembers which ones
 // the bus acknowledged.
@@ -73,7 +73,7 @@ TEST(KafkaFaults, ConsumerSurvivesBrokerLossAndLeaderMoves) {
   kafka_options o = mock_options(cluster);
   cluster.create_odin_topics(o.topics, 12);
   kafka_consumer c(o);
-  std::vector<testing::consumed> got;
+  std::vector<test::consumed> got;
   auto poll_some = [&] {
     auto n = c.poll(50ms, 1000, [&](const record& r) {
       got.push_back(

@@ -18,19 +18,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-bus::kafka_options mock_options(const test::mock_cluster& cluster) {
-  bus::kafka_options o;
-  o.brokers = cluster.bootstrap();
-  o.group_id = "publisher-test";
-  o.fetch_wait_max = 10ms;  // the mock's empty fetches wait this long
-  o.metadata_refresh = 1s;
-  o.shutdown_timeout = 1s;
-  o.extra["reconnect.backoff.ms"] = "50";
-  o.extra["reconnect.backoff.max.ms"] = "300";
-  o.extra["topic.metadata.refresh.interval.ms"] = "1000";
-  return o;
-}
-
 // `odin publisher`'s wiring: Kafka producer, simulator, server (which meters the producer).
 struct kafka_stack {
   explicit kafka_stack(const bus::kafka_options& o)
@@ -61,7 +48,7 @@ std::unique_ptr<bus::kafka_consumer> ready_consumer(const bus::kafka_options& o)
 
 TEST(KafkaPublish, EveryTypeLandsOnItsTopicKeyedByToken) {
   test::mock_cluster cluster(3);
-  const bus::kafka_options o = mock_options(cluster);
+  const bus::kafka_options o = test::mock_options(cluster, "publisher-test");
   cluster.create_odin_topics(o.topics, 12);
   auto consumer = ready_consumer(o);
   kafka_stack stack(o);
@@ -109,7 +96,7 @@ std::string comments(int from, int n) {
 
 TEST(KafkaPublish, OutageGives503WithinTheDeliveryTimeoutThenRecovers) {
   test::mock_cluster cluster(3);
-  bus::kafka_options o = mock_options(cluster);
+  bus::kafka_options o = test::mock_options(cluster, "publisher-test");
   o.delivery_timeout = 2s;
   cluster.create_odin_topics(o.topics, 12);
   auto consumer = ready_consumer(o);

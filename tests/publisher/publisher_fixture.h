@@ -21,6 +21,7 @@
 #include "publisher/server.h"
 #include "sim/event_factory.h"
 #include "sim/simulator.h"
+#include "support/bus_test_util.h"
 
 namespace odin::publisher::testing {
 
@@ -37,37 +38,9 @@ inline options local_options() {
   return o;
 }
 
-// Calls `step` until `done()` holds or `limit` passes; returns done().
-inline bool poll_until(
-    const std::function<bool()>& done, std::chrono::milliseconds limit,
-    const std::function<void()>& step = [] { std::this_thread::sleep_for(10ms); }) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done() && std::chrono::steady_clock::now() < deadline) step();
-  return done();
-}
-
-struct consumed {
-  model::kind kind;
-  int32_t partition;
-  int64_t offset;
-  std::string key;
-  std::string value;
-};
-
-// Polls until `want` records arrived or `limit` passed (takes no more than `want`).
-inline std::vector<consumed> consume(bus::consumer& c, std::size_t want,
-                                     std::chrono::milliseconds limit) {
-  std::vector<consumed> out;
-  poll_until(
-      [&] { return out.size() >= want; }, limit,
-      [&] {
-        auto n = c.poll(50ms, want - out.size(), [&](const bus::record& r) {
-          out.push_back({r.kind, r.partition, r.offset, std::string(r.key), std::string(r.value)});
-        });
-        EXPECT_TRUE(n.has_value());
-      });
-  return out;
-}
+using test::consume;  // support/bus_test_util.h: bounded reads of a bus, poll_until
+using test::consumed;
+using test::poll_until;
 
 // One event per type, each with its own token ("S0".."S22" + suffix): the value the bus must
 // carry (the plan's flat shape, from the simulator's generator) and the body to POST

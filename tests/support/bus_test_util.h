@@ -1,6 +1,6 @@
 #pragma once
-// Shared by the Kafka bus tests: options for the mock cluster, bounded waits, and a
-// thread-safe collector of consumed records.
+// Shared by the suites that read a bus back (bus, publisher): options for the mock cluster,
+// bounded waits, and a collector of consumed records.
 #include <chrono>
 #include <functional>
 #include <map>
@@ -15,14 +15,15 @@
 #include "bus/kafka_options.h"
 #include "support/mock_cluster.h"
 
-namespace odin::bus::testing {
+namespace odin::test {
 
 using namespace std::chrono_literals;
 
-inline kafka_options mock_options(const test::mock_cluster& cluster) {
-  kafka_options o;
+inline bus::kafka_options mock_options(const mock_cluster& cluster,
+                                       std::string group_id = "bus-test") {
+  bus::kafka_options o;
   o.brokers = cluster.bootstrap();
-  o.group_id = "bus-test";
+  o.group_id = std::move(group_id);
   o.fetch_wait_max = 10ms;  // the mock's empty fetches wait this long
   o.metadata_refresh = 1s;
   o.shutdown_timeout = 1s;
@@ -52,12 +53,12 @@ struct consumed {
 };
 
 // Polls `c` (on the calling thread) until `want` records or `limit`; takes no more than `want`.
-inline std::vector<consumed> consume(consumer& c, std::size_t want,
+inline std::vector<consumed> consume(bus::consumer& c, std::size_t want,
                                      std::chrono::milliseconds limit) {
   std::vector<consumed> out;
   poll_until([&] { return out.size() >= want; }, limit,
              [&] {
-               auto n = c.poll(100ms, want - out.size(), [&](const record& r) {
+               auto n = c.poll(100ms, want - out.size(), [&](const bus::record& r) {
                  out.push_back({r.kind, r.partition, r.offset, r.ingest_us, std::string(r.key),
                                 std::string(r.value)});
                });
@@ -66,4 +67,4 @@ inline std::vector<consumed> consume(consumer& c, std::size_t want,
   return out;
 }
 
-}  // namespace odin::bus::testing
+}  // namespace odin::test
