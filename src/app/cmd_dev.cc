@@ -55,10 +55,7 @@ command register_dev(CLI::App& app) {
           config::loader::log_group | config::loader::publisher_group,
       "text");
   return [cfg] {
-    const auto env = config::process_environment();
-    config::settings s = cfg->finish(&env);
-    init_logging(s.log_level, s.log_format);
-    log_warnings(s.warnings);
+    config::settings s = load_settings(*cfg);
     bus::memory_bus bus(s.memory);
     auto consumer = bus.make_consumer();
     auto producer = bus.make_producer();

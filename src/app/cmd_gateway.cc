@@ -23,11 +23,8 @@ command register_gateway(CLI::App& app) {
                                                         config::loader::kafka_group |
                                                         config::loader::log_group);
   return [cfg] {
-    const auto env = config::process_environment();
-    config::settings s = cfg->finish(&env);
+    config::settings s = load_settings(*cfg);
     require_brokers(s.kafka.brokers, "gateway");
-    init_logging(s.log_level, s.log_format);
-    log_warnings(s.warnings);
     bus::kafka_consumer consumer(s.kafka);
     auto registry = std::make_shared<prometheus::Registry>();
     gateway::gateway gw(s.gateway, consumer, registry);

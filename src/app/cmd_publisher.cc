@@ -26,11 +26,8 @@ command register_publisher(CLI::App& app) {
       *cmd, config::loader::publisher_group | config::loader::kafka_group |
                 config::loader::sim_group | config::loader::log_group);
   return [cfg] {
-    const auto env = config::process_environment();
-    config::settings s = cfg->finish(&env);
+    config::settings s = load_settings(*cfg);
     require_brokers(s.kafka.brokers, "publisher");
-    init_logging(s.log_level, s.log_format);
-    log_warnings(s.warnings);
     bus::kafka_producer producer(s.kafka);
     auto registry = std::make_shared<prometheus::Registry>();
     publisher::metered_producer metered(producer, s.kafka.topics, registry);

@@ -25,10 +25,7 @@ struct schemas_flags {
 };
 
 int run_register(const config::loader& cfg, const schemas_flags& flags) {
-  const auto env = config::process_environment();
-  config::settings s = cfg.finish(&env);
-  init_logging(s.log_level, s.log_format);
-  log_warnings(s.warnings);
+  config::settings s = load_settings(cfg);
   auto url = admin::parse_http_url(flags.registry);
   if (!url) throw config::config_error("--registry / SCHEMA_REGISTRY_URL " + url.error().message);
   std::chrono::milliseconds timeout;

@@ -45,10 +45,7 @@ std::chrono::milliseconds parse_timeout(const std::string& text) {
 }
 
 int run_child(const std::string& name, const config::loader& cfg, const topics_flags& flags) {
-  const auto env = config::process_environment();
-  config::settings s = cfg.finish(&env);
-  init_logging(s.log_level, s.log_format);
-  log_warnings(s.warnings);
+  config::settings s = load_settings(cfg);
   admin::kafka_admin admin(s.kafka, parse_timeout(flags.timeout));
   if (name == "create") {
     std::vector<admin::topic_spec> specs =

@@ -6,9 +6,18 @@
 #include <cstring>
 
 #include "app/signals.h"
+#include "common/log.h"
 #include "config/config_error.h"
+#include "config/loader.h"
 
 namespace odin::app {
+
+config::settings load_settings(const config::loader& cfg) {
+  config::settings s = cfg.finish();
+  init_logging(s.log_level, s.log_format);
+  log_warnings(s.warnings);
+  return s;
+}
 
 void log_warnings(const std::vector<std::string>& warnings) {
   for (const auto& w : warnings) spdlog::warn("{}", w);

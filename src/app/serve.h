@@ -1,11 +1,20 @@
 #pragma once
-// What every serving subcommand does after wiring its parts: log the settings warnings,
+// What every subcommand shares: load the settings and set up logging, and for the serving ones,
 // run until SIGINT/SIGTERM, then stop in order.
 #include <functional>
 #include <string>
 #include <vector>
 
+namespace odin::config {
+class loader;
+struct settings;
+}  // namespace odin::config
+
 namespace odin::app {
+
+// What every subcommand does first: defaults < .env < environment < flags (throws
+// config_error on a bad value), then logging as configured, then the settings' warnings.
+config::settings load_settings(const config::loader& cfg);
 
 void log_warnings(const std::vector<std::string>& warnings);
 
