@@ -109,6 +109,12 @@ const std::array rows = {
         [](settings& s, sv v) { s.gateway.close_timeout = parse_duration(v, 1ms, 5min); },
         [](const settings& s) { return dur(s.gateway.close_timeout); }},
     setting_row{
+        "WS_FLUSH_INTERVAL", "--flush-interval", gateway_bit, "DURATION",
+        "an I/O thread writes its clients' new frames at most once per interval (more frames "
+        "per syscall under load, at most this much added latency; 0 = after every drain turn)",
+        [](settings& s, sv v) { s.gateway.flush_interval = parse_duration_us(v, 0us, 100'000us); },
+        [](const settings& s) { return format_duration_us(s.gateway.flush_interval); }},
+    setting_row{
         "WS_SHARD_INBOX_FRAMES", "--shard-inbox-frames", gateway_bit, "N",
         "frames an I/O thread may have pending before the bus consumer pauses",
         [](settings& s, sv v) { s.gateway.shard_inbox_frames = parse_whole(v, 16, 16'777'216); },

@@ -204,6 +204,17 @@ std::chrono::milliseconds parse_duration(std::string_view text, std::chrono::mil
   return ms;
 }
 
+std::chrono::microseconds parse_duration_us(std::string_view text, std::chrono::microseconds lo,
+                                            std::chrono::microseconds hi) {
+  const auto ns = parse_go_duration(text);
+  const auto us = ns ? std::chrono::duration_cast<std::chrono::microseconds>(*ns) : -1us;
+  if (!ns || us < lo || us > hi) {
+    throw invalid_value(fmt::format("expected a duration from {} to {} (e.g. 0, 250us, 2ms)",
+                                    format_duration_us(lo), format_duration_us(hi)));
+  }
+  return us;
+}
+
 uint64_t parse_bytes(std::string_view text, uint64_t lo, uint64_t hi) {
   const auto bytes = parse_byte_size(text);
   if (!bytes || *bytes < lo || *bytes > hi) {
@@ -296,6 +307,11 @@ std::string format_duration(std::chrono::milliseconds d) {
   if (m != 0) out += fmt::format("{}m", m);
   if (sec != 0) out += fmt::format("{}s", sec);
   return out;
+}
+
+std::string format_duration_us(std::chrono::microseconds d) {
+  if (d.count() % 1000 != 0) return fmt::format("{}us", d.count());
+  return format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(d));
 }
 
 std::string format_bytes(uint64_t bytes) {

@@ -26,6 +26,8 @@ uint64_t parse_whole(std::string_view text, uint64_t lo, uint64_t hi);
 double parse_number_above_zero(std::string_view text, double hi);  // (0, hi]
 std::chrono::milliseconds parse_duration(std::string_view text, std::chrono::milliseconds lo,
                                          std::chrono::milliseconds hi);
+std::chrono::microseconds parse_duration_us(std::string_view text, std::chrono::microseconds lo,
+                                            std::chrono::microseconds hi);
 uint64_t parse_bytes(std::string_view text, uint64_t lo, uint64_t hi);
 std::string parse_choice(std::string_view text, std::initializer_list<std::string_view> allowed);
 std::string parse_name(std::string_view text);  // non-empty, printable, no spaces
@@ -45,8 +47,9 @@ std::string parse_topic_name(std::string_view text);
 // "BTC,ETH, SOL": each a valid token id (model::validate_token), no duplicates.
 std::vector<std::string> parse_token_list(std::string_view text);
 
-std::string format_duration(std::chrono::milliseconds d);  // "1m30s", "500ms", "0s"
-std::string format_bytes(uint64_t bytes);                  // "64KiB", "14.5GiB", "1000"
+std::string format_duration(std::chrono::milliseconds d);     // "1m30s", "500ms", "0s"
+std::string format_duration_us(std::chrono::microseconds d);  // "250us", else as above
+std::string format_bytes(uint64_t bytes);                     // "64KiB", "14.5GiB", "1000"
 std::string_view trim(std::string_view text);
 
 }  // namespace odin::config

@@ -49,7 +49,7 @@ double sum(const std::vector<const shard_stats*>& shards, Get get) {
 
 std::vector<MetricFamily> gateway_probe::Collect() const {
   std::vector<MetricFamily> out;
-  out.reserve(24);
+  out.reserve(28);
   collect_bus(out);
   collect_ws(out);
   collect_latency(out);
@@ -96,6 +96,11 @@ void gateway_probe::collect_ws(std::vector<MetricFamily>& out) const {
   }
   add_one(out, "ws_messages_sent_total", "Frames written to sockets (events and replies)", counter,
           sum(shards_, [](const shard_stats& s) { return s.messages_sent.value(); }));
+  add_one(out, "ws_events_sent_total", "Event frames written to sockets (deliveries)", counter,
+          sum(shards_, [](const shard_stats& s) { return s.events_sent.value(); }));
+  add_one(out, "ws_flushes_total",
+          "Passes writing every session with new frames (coalesced over WS_FLUSH_INTERVAL)",
+          counter, sum(shards_, [](const shard_stats& s) { return s.flushes.value(); }));
   add_one(out, "ws_bytes_sent_total", "Bytes written to sockets", counter,
           sum(shards_, [](const shard_stats& s) { return s.bytes_sent.value(); }));
   add_one(out, "ws_write_calls_total", "sendmsg calls that wrote (many frames per call)", counter,

@@ -11,6 +11,8 @@
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
+
 #include "bus/record.h"
 #include "gateway/shard.h"
 #include "model/channel.h"
@@ -18,6 +20,10 @@
 namespace odin::gateway {
 namespace asio = boost::asio;
 namespace ws = protocol::ws;
+
+namespace {
+constexpr int reads_per_wakeup = 4;
+}  // namespace
 
 session::session(shard& owner, asio::ip::tcp::socket socket, std::string peer)
     : shard_(owner),
@@ -81,8 +87,9 @@ bool session::over_queue_limit(std::size_t more) {
   return true;
 }
 
-// Called once per dirty session per drain turn, after every read and on writability. Writes
-// with sendmsg() straight on the non-blocking socket: up to IOV_MAX frames per syscall.
+// Called for a dirty session by the shard's (coalesced) flush, after every read and on
+// writability. Writes with sendmsg() straight on the non-blocking socket: up to IOV_MAX
+// frames per syscall.
 void session::flush() {
   dirty_ = false;
   if (state_ == state::closed) return;
@@ -106,6 +113,7 @@ void session::flush() {
     stats.bytes_sent.add(static_cast<uint64_t>(n));
     stats.write_calls.add();
     stats.messages_sent.add(done.items);
+    stats.events_sent.add(done.events);
     if (done.events > 0) {
       stats.delivery_latency.observe_us(bus::now_us() - done.oldest_event_ts_us);
     }
@@ -179,18 +187,33 @@ void session::teardown() {
 }
 
 void session::do_read() {
-  socket_.async_read_some(asio::buffer(read_buffer_),
-                          [self = shared_from_this()](const boost::system::error_code& ec,
-                                                      std::size_t n) { self->on_read(ec, n); });
+  socket_.async_wait(
+      asio::ip::tcp::socket::wait_read,
+      [self = shared_from_this()](const boost::system::error_code& ec) { self->on_readable(ec); });
 }
 
-void session::on_read(const boost::system::error_code& ec, std::size_t n) {
+// Reads until the socket is empty (the reactor is edge-triggered: wait again only after
+// EAGAIN), at most reads_per_wakeup times; a client with more waits for the next turn.
+void session::on_readable(const boost::system::error_code& ec) {
   if (state_ == state::closed) return;
-  if (ec) return teardown();  // EOF, reset, or the socket was closed
-  consume_input({read_buffer_.data(), n});
-  if (state_ == state::closed) return;
+  if (ec) return teardown();  // the socket was closed
+  std::vector<char>& buf = shard_.read_buffer();
+  bool drained = false;
+  for (int round = 0; round < reads_per_wakeup && !drained; ++round) {
+    const ssize_t n = ::recv(socket_.native_handle(), buf.data(), buf.size(), 0);
+    if (n > 0) {
+      consume_input({buf.data(), static_cast<std::size_t>(n)});
+      if (state_ == state::closed) return;
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      drained = true;
+    } else if (n == 0 || errno != EINTR) {
+      return teardown();  // EOF or reset
+    }
+  }
   flush();
-  if (state_ != state::closed) do_read();
+  if (state_ == state::closed) return;
+  if (drained) return do_read();
+  asio::post(shard_.io(), [self = shared_from_this()] { self->on_readable({}); });
 }
 
 void session::consume_input(std::string_view input) {

@@ -6,13 +6,14 @@
 // goes through one bounded outbound_queue and leaves with sendmsg() on the non-blocking
 // socket — many frames per syscall. On a partial write the rest waits for writability
 // (async_wait); one write is in flight at a time.
-// Reads: async_read_some into a fixed buffer, fed to protocol::ws::frame_parser.
+// Reads: wait for readability, then recv() into the shard's shared buffer until EAGAIN (a
+// bounded number of times per wake-up) and feed protocol::ws::frame_parser, which keeps only
+// an unfinished frame — no read buffer per connection.
 //
 // Lifetime: the shard's registry holds a shared_ptr from start() to teardown(); pending async
 // handlers hold one too. The index and the shard's dirty list hold raw pointers and are
 // cleared before the registry lets go (teardown), and the registry's last reference is
 // dropped from a posted handler, so a session is never freed inside one of its own calls.
-#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -49,8 +50,8 @@ class session : public std::enable_shared_from_this<session> {
   // frame the gateway renders is public and this is always true.
   bool accepts(const frame& f) const { return f.owner().empty() || f.owner() == identity_; }
 
-  // Drain path: queue one more holder of `f` and mark the session dirty (flushed once at the
-  // end of the drain turn). A frame that would pass options.max_queue_bytes closes the
+  // Drain path: queue one more holder of `f` and mark the session dirty (written by the
+  // shard's next, coalesced, flush). A frame that would pass options.max_queue_bytes closes the
   // session as a slow client (4008) instead.
   void deliver(shard_frame* f);
 
@@ -71,7 +72,7 @@ class session : public std::enable_shared_from_this<session> {
   enum class state : uint8_t { open, closing, closed };
 
   void do_read();
-  void on_read(const boost::system::error_code& ec, std::size_t n);
+  void on_readable(const boost::system::error_code& ec);
   void consume_input(std::string_view input);
   void on_message(const protocol::ws::message& m);
   void on_text(std::string_view text);
@@ -95,7 +96,6 @@ class session : public std::enable_shared_from_this<session> {
   outbound_queue queue_;
   boost::unordered_flat_set<std::string, string_hash, string_equal> channels_;
   boost::asio::steady_timer close_timer_;
-  std::array<char, 4096> read_buffer_;
   int64_t queued_bytes_reported_ = 0;  // this session's share of the shard's queue gauge
   state state_ = state::open;
   bool dirty_ = false;

@@ -21,6 +21,7 @@ namespace {
 
 using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 log_limiter accept_error_log{std::chrono::seconds(1)};
+constexpr std::size_t read_buffer_bytes = 64 * 1024;
 
 }  // namespace
 
@@ -31,7 +32,9 @@ shard::shard(std::size_t id, context& ctx)
       work_(asio::make_work_guard(io_)),
       acceptor_(io_),
       accept_retry_(io_),
-      guard_timer_(io_) {}
+      guard_timer_(io_),
+      flush_timer_(io_),
+      read_buffer_(read_buffer_bytes) {}
 
 shard::~shard() {
   join();
@@ -41,6 +44,7 @@ shard::~shard() {
   for (auto& s : left) s->abort();
   sessions_.clear();
   dirty_.clear();
+  retired_.clear();
 }
 
 void shard::listen(const tcp::endpoint& endpoint) {
@@ -95,10 +99,20 @@ void shard::add_session(std::shared_ptr<session> s) {
 void shard::remove_session(session* s) {
   auto it = sessions_.find(s);
   if (it == sessions_.end()) return;
-  // Drop the registry's reference from a fresh handler: the caller is a member of `s`.
-  asio::post(io_, [owner = std::move(it->second)] {});
+  // Drop the registry's reference from a fresh handler (the caller is a member of `s`), and
+  // not while a coalesced flush may still name `s` in dirty_.
+  retired_.push_back(std::move(it->second));
   sessions_.erase(it);
   session_count_.store(sessions_.size(), std::memory_order_release);
+  if (!release_posted_) {
+    release_posted_ = true;
+    asio::post(io_, [this] { release_retired(); });
+  }
+}
+
+void shard::release_retired() {
+  release_posted_ = false;
+  if (!flush_armed_) retired_.clear();  // else flush_dirty() posts this again
 }
 
 void shard::do_accept() {
@@ -134,9 +148,33 @@ void shard::drain() {
     frames += n;
   }
   in_drain_ = false;
-  for (session* s : dirty_) s->flush();
-  dirty_.clear();
+  schedule_flush();
   if (!inbox_.empty()) inbox_.wake();  // more than one turn's worth: continue in a new turn
+}
+
+void shard::schedule_flush() {
+  if (dirty_.empty() || flush_armed_) return;
+  const auto interval = ctx_.opts.flush_interval;
+  if (interval.count() == 0 || std::chrono::steady_clock::now() - last_flush_ >= interval) {
+    return flush_dirty();
+  }
+  flush_armed_ = true;
+  flush_timer_.expires_at(last_flush_ + interval);
+  flush_timer_.async_wait([this](const boost::system::error_code&) {
+    flush_armed_ = false;
+    flush_dirty();  // also when cancelled: nothing is left unwritten
+  });
+}
+
+void shard::flush_dirty() {
+  last_flush_ = std::chrono::steady_clock::now();
+  stats_.flushes.add();
+  for (std::size_t i = 0; i < dirty_.size(); ++i) dirty_[i]->flush();
+  dirty_.clear();
+  if (!retired_.empty() && !release_posted_) {
+    release_posted_ = true;
+    asio::post(io_, [this] { release_retired(); });
+  }
 }
 
 std::size_t shard::deliver(frame* f) {

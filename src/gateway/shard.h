@@ -7,7 +7,10 @@
 //
 // Drain (one handler per burst): pop frames up to the turn's limits; for each, walk the channel's
 // subscribers and queue the frame on each (session::deliver marks the session dirty once);
-// then flush every dirty session once — one sendmsg of all its pending frames.
+// then flush every dirty session once — one sendmsg of all its pending frames. Flushes are
+// coalesced: at most one per options.flush_interval (the first after a quiet interval at
+// once, later ones when the interval since the last has passed, from a timer), so under a
+// steady stream many frames leave per syscall and the added latency is bounded.
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -67,6 +70,9 @@ class shard {
   shard_frame_pool& pool() { return pool_; }
   bool in_drain() const { return in_drain_; }
   void mark_dirty(session* s) { dirty_.push_back(s); }
+  // Scratch for socket reads, shared by the shard's sessions (each keeps only what its
+  // frame parser has not finished).
+  std::vector<char>& read_buffer() { return read_buffer_; }
   void add_session(std::shared_ptr<session> s);
   void remove_session(session* s);
 
@@ -74,6 +80,9 @@ class shard {
   void do_accept();
   void drain();
   std::size_t deliver(frame* f);  // returns the subscriber count
+  void schedule_flush();          // flush now, or arm the timer (flush_interval)
+  void flush_dirty();
+  void release_retired();  // frees sessions removed since the last flush
   void arm_guard_timer();
 
   context& ctx_;
@@ -87,12 +96,19 @@ class shard {
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer accept_retry_;
   boost::asio::steady_timer guard_timer_;
+  boost::asio::steady_timer flush_timer_;
   boost::unordered_flat_map<session*, std::shared_ptr<session>> sessions_;
+  // Removed sessions wait here until no flush is pending (dirty_ may still name them).
+  std::vector<std::shared_ptr<session>> retired_;
   std::vector<session*> dirty_;
+  std::vector<char> read_buffer_;
+  std::chrono::steady_clock::time_point last_flush_{};
   std::atomic<std::size_t> session_count_{0};
   uint16_t port_ = 0;
   bool guard_enabled_ = false;
   bool in_drain_ = false;
+  bool flush_armed_ = false;
+  bool release_posted_ = false;
   std::thread thread_;
 };
 

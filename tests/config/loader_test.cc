@@ -147,6 +147,8 @@ TEST_F(Loader, EveryBadValueNamesItsVariableAndFlag) {
       {"WS_HANDSHAKE_TIMEOUT", "1ms", "--handshake-timeout"},
       {"WS_SHUTDOWN_TIMEOUT", "1d", "--shutdown-timeout"},
       {"WS_SHARD_INBOX_FRAMES", "1", "--shard-inbox-frames"},
+      {"WS_FLUSH_INTERVAL", "7", "--flush-interval"},
+      {"WS_FLUSH_INTERVAL", "1s", "--flush-interval"},
       {"KAFKA_BROKERS", "host:port", "--brokers"},
       {"KAFKA_GROUP_ID", "ws server", "--group-id"},
       {"KAFKA_CLIENT_ID", "a b", "--client-id"},
@@ -194,6 +196,7 @@ TEST_F(Loader, ParsesEachKindOfValue) {
             {"METRICS_INTERVAL", "500ms"},
             {"WS_MAX_QUEUE_BYTES", "2MiB"},
             {"WS_IO_THREADS", "4"},
+            {"WS_FLUSH_INTERVAL", "250us"},
             {"KAFKA_BROKERS", "a:9092, b:9092"},
             {"KAFKA_LINGER_MS", "5"},
             {"KAFKA_FETCH_WAIT_MAX_MS", "0"},
@@ -210,6 +213,7 @@ TEST_F(Loader, ParsesEachKindOfValue) {
   EXPECT_EQ(s.gateway.guard_interval, 500ms);
   EXPECT_EQ(s.gateway.max_queue_bytes, 2u << 20);
   EXPECT_EQ(s.gateway.io_threads, 4u);
+  EXPECT_EQ(s.gateway.flush_interval, 250us);
   EXPECT_EQ(s.kafka.brokers, "a:9092,b:9092");
   EXPECT_EQ(s.kafka.linger, 5ms);
   EXPECT_EQ(s.kafka.fetch_wait_max, 0ms);

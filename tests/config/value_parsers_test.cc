@@ -76,6 +76,11 @@ TEST(Parsers, DurationsWithinBounds) {
   EXPECT_EQ(parse_duration("15s", 10ms, 1h), 15s);
   EXPECT_THROW(parse_duration("5ms", 10ms, 1h), invalid_value);
   EXPECT_THROW(parse_duration("2h", 10ms, 1h), invalid_value);
+  EXPECT_EQ(parse_duration_us("250us", 0us, 100ms), 250us);
+  EXPECT_EQ(parse_duration_us("1.5ms", 0us, 100ms), 1500us);
+  EXPECT_EQ(parse_duration_us("0", 0us, 100ms), 0us);
+  EXPECT_THROW(parse_duration_us("7", 0us, 100ms), invalid_value);
+  EXPECT_THROW(parse_duration_us("101ms", 0us, 100ms), invalid_value);
   try {
     parse_duration("soon", 10ms, 1h);
   } catch (const invalid_value& e) {
@@ -157,6 +162,9 @@ TEST(Parsers, Formatting) {
   EXPECT_EQ(format_duration(90s), "1m30s");
   EXPECT_EQ(format_duration(168h), "168h");
   EXPECT_EQ(format_duration(1500ms), "1500ms");
+  EXPECT_EQ(format_duration_us(250us), "250us");
+  EXPECT_EQ(format_duration_us(1000us), "1ms");
+  EXPECT_EQ(format_duration_us(0us), "0s");
   EXPECT_EQ(format_bytes(15569256448u), "14.5GiB");
   EXPECT_EQ(format_bytes(65536), "64KiB");
   EXPECT_EQ(format_bytes(1 << 20), "1MiB");
