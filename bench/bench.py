@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,6 +91,9 @@ class Server:
                         "WS_MAX_CONNECTIONS": "30000", "LOG_LEVEL": "warn", "LOG_FORMAT": "text"})
             if self.args.odin_io_threads:
                 env["WS_IO_THREADS"] = str(self.args.odin_io_threads)
+            for item in self.args.odin_env:
+                key, _, value = item.partition("=")
+                env[key] = value
             self.server = self._spawn([self.args.odin, "dev", "--env-file", "/dev/null"], env, "server")
             self.measured = [self.server.pid]
         elif self.name == "nats":
@@ -179,16 +183,39 @@ def summarize(r, connections_wanted=None):
         "rss_per_conn_bytes": round(u.get("rss_per_connection_bytes", 0)),
         "client_cpu_s": round(r["client"]["cpu_seconds"], 2),
     }
+    if r.get("odin_events_per_write") is not None:
+        row["events_per_write"] = r["odin_events_per_write"]
     if "publisher_cpu_seconds_whole_run" in r:
         row["publisher_cpu_s"] = round(r["publisher_cpu_seconds_whole_run"], 2)
     return row
+
+
+def odin_counters(port):
+    """Odin's write counters from /metrics (events written, sendmsg calls), or None."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as page:
+            text = page.read().decode()
+    except OSError:
+        return None
+    values = {}
+    for line in text.splitlines():
+        name, _, value = line.partition(" ")
+        if name in ("ws_events_sent_total", "ws_write_calls_total", "ws_flushes_total"):
+            values[name] = float(value)
+    return values if len(values) == 3 else None
 
 
 def one_run(args, system, rate, lt, tag, tokens=None, pool=0):
     server = Server(system, args, rate, tokens=tokens, pool=pool, logdir=args.raw)
     try:
         server.start()
+        before = odin_counters(SYSTEMS[system]["port"]) if system == "odin" else None
         r = run_loadtest(args, system, server, lt, tag)
+        after = odin_counters(SYSTEMS[system]["port"]) if before else None
+        if r is not None and after:
+            writes = after["ws_write_calls_total"] - before["ws_write_calls_total"]
+            events = after["ws_events_sent_total"] - before["ws_events_sent_total"]
+            r["odin_events_per_write"] = round(events / writes, 2) if writes else None
     finally:
         server.stop()
     time.sleep(args.pause)
@@ -357,7 +384,8 @@ def write_result(args, name, res):
     res["machine"] = {"cpus": os.cpu_count(), "kernel": platform.release(),
                       "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
                       "date": datetime.datetime.now().isoformat(timespec="seconds"),
-                      "quick": args.quick, "note": "load tester on the same 2 cores as the server"}
+                      "quick": args.quick, "note": "load tester on the same 2 cores as the server",
+                      "odin_env": args.odin_env}
     (args.out / f"{name}.json").write_text(json.dumps(res, indent=2) + "\n")
     note = ("" if res.get("no_ratio") else
             " The load tester shares the machine. `(×r)` = ratio to Odin Stream. CPU = the server "
@@ -367,6 +395,8 @@ def write_result(args, name, res):
              f"Run {res['machine']['date']} on {res['machine']['cpus']} cores "
              f"({'quick mode' if args.quick else 'default sizes'}; load average at the end "
              f"{res['machine']['load_average_at_end'][1]} over 5 min).{note}", ""]
+    if args.odin_env:
+        lines[-1:-1] = ["", "Odin settings for this run: " + ", ".join(f"`{e}`" for e in args.odin_env)]
     cols = res["columns"]
     lines.append("| system | " + " | ".join(cols) + " |")
     lines.append("|---" * (len(cols) + 1) + "|")
@@ -400,6 +430,8 @@ def parse_args():
     ap.add_argument("--micro-bench", default=str(ROOT / "build" / "release" / "bin" / "odin_micro_bench"))
     ap.add_argument("--out", help="results folder (default bench/results, --quick: bench/results/quick)")
     ap.add_argument("--odin-io-threads", type=int, default=0, help="WS_IO_THREADS (0: one per core)")
+    ap.add_argument("--odin-env", action="append", default=[], metavar="KEY=VALUE",
+                    help="extra setting for odin dev, e.g. WS_FLUSH_INTERVAL=0 (repeatable)")
     ap.add_argument("--pause", type=float, default=1.0, help="seconds between runs")
     # scenario sizes
     ap.add_argument("--s1-clients", type=int), ap.add_argument("--s1-rate", type=float)
