@@ -30,8 +30,7 @@ session::session(shard& owner, asio::ip::tcp::socket socket, std::string peer)
       socket_(std::move(socket)),
       peer_(std::move(peer)),
       parser_(owner.ctx().opts.max_message_bytes),
-      queue_(owner.pool()),
-      close_timer_(owner.io()) {}
+      queue_(owner.pool()) {}
 
 session::~session() {
   queue_.clear();
@@ -149,8 +148,9 @@ void session::close(uint16_t code, std::string_view reason, bool drop_queued) {
   auto timeout = shard_.ctx().opts.close_timeout;
   if (code == ws::close_code::going_away)
     timeout = std::min(timeout, shard_.ctx().opts.shutdown_timeout);
-  close_timer_.expires_after(timeout);
-  close_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+  close_timer_ = std::make_unique<asio::steady_timer>(shard_.io());
+  close_timer_->expires_after(timeout);
+  close_timer_->async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
     if (!ec) self->teardown();
   });
   request_flush();
@@ -176,7 +176,7 @@ void session::teardown() {
   if (state_ == state::closed) return;
   state_ = state::closed;
   leave_index();
-  close_timer_.cancel();
+  if (close_timer_) close_timer_->cancel();
   boost::system::error_code ec;
   socket_.close(ec);
   queue_.clear();
@@ -293,7 +293,7 @@ void session::apply_subscribe(const protocol::request& req) {
                        req.id_json);
   }
   for (const std::string& name : names) {
-    if (channels_.insert(name).second) {
+    if (channels_.insert(name)) {
       shard_.index().add(name, this);
       shard_.stats().subscriptions.add(1);
     }
