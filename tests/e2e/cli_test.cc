@@ -1,9 +1,11 @@
 // The `odin` binary as a user runs it: start-up errors, `odin dev` end to end, SIGTERM.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <csignal>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "e2e/fanout_scenario.h"
 #include "support/process.h"
@@ -52,7 +54,14 @@ TEST(Cli, DevServesSubscribedEventsAndStopsCleanlyOnSigterm) {
       ODIN_BINARY, {"dev", "--env-file", "/dev/null"},
       with(base_env, {{"WS_ADDR", "127.0.0.1:" + std::to_string(port)}, {"SIM_RATE", "400"}}));
   ASSERT_TRUE(wait_healthy(port, 20s)) << p.err();
-  EXPECT_NE(p.out().find("ws://127.0.0.1:" + std::to_string(port) + "/ws"), std::string::npos)
+  // The banner follows the publisher's start, a moment after the gateway answers /health.
+  const std::string url = "ws://127.0.0.1:" + std::to_string(port) + "/ws";
+  const auto banner_deadline = std::chrono::steady_clock::now() + 10s;
+  while (p.out().find(url) == std::string::npos &&
+         std::chrono::steady_clock::now() < banner_deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_NE(p.out().find(url), std::string::npos)
       << "the banner says where to connect: " << p.out();
 
   ws_client client("127.0.0.1", port);
