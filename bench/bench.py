@@ -200,7 +200,7 @@ def odin_counters(port):
     values = {}
     for line in text.splitlines():
         name, _, value = line.partition(" ")
-        if name in ("ws_events_sent_total", "ws_write_calls_total", "ws_flushes_total"):
+        if name in ("ws_events_sent_total", "ws_write_calls_total", "ws_deferred_writes_total"):
             values[name] = float(value)
     return values if len(values) == 3 else None
 

@@ -110,8 +110,9 @@ const std::array rows = {
         [](const settings& s) { return dur(s.gateway.close_timeout); }},
     setting_row{
         "WS_FLUSH_INTERVAL", "--flush-interval", gateway_bit, "DURATION",
-        "an I/O thread writes its clients' new frames at most once per interval (more frames "
-        "per syscall under load, at most this much added latency; 0 = after every drain turn)",
+        "a client written less than this long ago gets its next frames gathered for up to "
+        "this long, in one syscall (a calm client is written at once; 0 = after every drain "
+        "turn)",
         [](settings& s, sv v) { s.gateway.flush_interval = parse_duration_us(v, 0us, 100'000us); },
         [](const settings& s) { return format_duration_us(s.gateway.flush_interval); }},
     setting_row{

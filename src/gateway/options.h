@@ -26,10 +26,10 @@ struct options {
   std::chrono::milliseconds close_timeout{1000};     // a closing connection's time to flush its
                                                      // close frame and answer it (4008, 1002 ...)
 
-  // WS_FLUSH_INTERVAL: a shard writes its sessions with new frames at most once per interval.
-  // The first frames after a quiet interval go out at once; under a steady stream they gather
-  // for up to this long and leave in one sendmsg per client (0 = after every drain turn).
-  std::chrono::microseconds flush_interval{1000};
+  // WS_FLUSH_INTERVAL: a session written less than this long ago has its next frames gathered
+  // for up to this long, then written in one sendmsg; a calm session is written at once
+  // (0 = write every session after every drain turn).
+  std::chrono::microseconds flush_interval{2000};
 
   std::size_t shard_inbox_frames = 65536;  // frames a shard may have pending before the
                                            // consumer pauses the bus (backpressure)

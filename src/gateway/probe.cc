@@ -98,9 +98,9 @@ void gateway_probe::collect_ws(std::vector<MetricFamily>& out) const {
           sum(shards_, [](const shard_stats& s) { return s.messages_sent.value(); }));
   add_one(out, "ws_events_sent_total", "Event frames written to sockets (deliveries)", counter,
           sum(shards_, [](const shard_stats& s) { return s.events_sent.value(); }));
-  add_one(out, "ws_flushes_total",
-          "Passes writing every session with new frames (coalesced over WS_FLUSH_INTERVAL)",
-          counter, sum(shards_, [](const shard_stats& s) { return s.flushes.value(); }));
+  add_one(out, "ws_deferred_writes_total",
+          "Session writes put off by up to WS_FLUSH_INTERVAL to carry more frames", counter,
+          sum(shards_, [](const shard_stats& s) { return s.deferred_writes.value(); }));
   add_one(out, "ws_bytes_sent_total", "Bytes written to sockets", counter,
           sum(shards_, [](const shard_stats& s) { return s.bytes_sent.value(); }));
   add_one(out, "ws_write_calls_total", "sendmsg calls that wrote (many frames per call)", counter,

@@ -57,6 +57,8 @@ class session : public std::enable_shared_from_this<session> {
 
   // Writes as much of the queue as the socket takes.
   void flush();
+  // When a sendmsg last wrote something (the shard's coalescing rule).
+  std::chrono::steady_clock::time_point last_write() const { return last_write_; }
 
   // Graceful close: queue a close frame after what is queued (`drop_queued`: instead of it),
   // shut down once it is written, hard-close after options.close_timeout at the latest.
@@ -98,6 +100,7 @@ class session : public std::enable_shared_from_this<session> {
   // Armed only while closing: allocated then (most sessions never close from our side
   // before their socket goes; ~120 bytes saved per connection).
   std::unique_ptr<boost::asio::steady_timer> close_timer_;
+  std::chrono::steady_clock::time_point last_write_{};
   int64_t queued_bytes_reported_ = 0;  // this session's share of the shard's queue gauge
   state state_ = state::open;
   bool dirty_ = false;

@@ -44,6 +44,7 @@ shard::~shard() {
   for (auto& s : left) s->abort();
   sessions_.clear();
   dirty_.clear();
+  deferred_.clear();
   retired_.clear();
 }
 
@@ -100,19 +101,16 @@ void shard::remove_session(session* s) {
   auto it = sessions_.find(s);
   if (it == sessions_.end()) return;
   // Drop the registry's reference from a fresh handler (the caller is a member of `s`), and
-  // not while a coalesced flush may still name `s` in dirty_.
+  // not while a deferred flush may still name `s`.
   retired_.push_back(std::move(it->second));
   sessions_.erase(it);
   session_count_.store(sessions_.size(), std::memory_order_release);
-  if (!release_posted_) {
-    release_posted_ = true;
-    asio::post(io_, [this] { release_retired(); });
-  }
+  post_release();
 }
 
 void shard::release_retired() {
   release_posted_ = false;
-  if (!flush_armed_) retired_.clear();  // else flush_dirty() posts this again
+  if (!flush_armed_) retired_.clear();  // else flush_deferred() posts this again
 }
 
 void shard::do_accept() {
@@ -148,29 +146,45 @@ void shard::drain() {
     frames += n;
   }
   in_drain_ = false;
-  schedule_flush();
+  flush_dirty();
   if (!inbox_.empty()) inbox_.wake();  // more than one turn's worth: continue in a new turn
 }
 
-void shard::schedule_flush() {
-  if (dirty_.empty() || flush_armed_) return;
+// Per session, Nagle-like: a session not written within the last flush_interval is written
+// now (a calm client pays no added latency); one written more recently waits in deferred_
+// until the shard's timer, at most flush_interval from now, so a busy client gets one
+// sendmsg per interval carrying everything that arrived in it.
+void shard::flush_dirty() {
   const auto interval = ctx_.opts.flush_interval;
-  if (interval.count() == 0 || std::chrono::steady_clock::now() - last_flush_ >= interval) {
-    return flush_dirty();
+  const auto now = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < dirty_.size(); ++i) {
+    session* s = dirty_[i];
+    if (interval.count() == 0 || now - s->last_write() >= interval) {
+      s->flush();
+    } else {
+      deferred_.push_back(s);
+      stats_.deferred_writes.add();
+    }
   }
-  flush_armed_ = true;
-  flush_timer_.expires_at(last_flush_ + interval);
-  flush_timer_.async_wait([this](const boost::system::error_code&) {
-    flush_armed_ = false;
-    flush_dirty();  // also when cancelled: nothing is left unwritten
-  });
+  dirty_.clear();
+  if (!deferred_.empty() && !flush_armed_) {
+    flush_armed_ = true;
+    flush_timer_.expires_after(interval);
+    flush_timer_.async_wait([this](const boost::system::error_code&) {
+      flush_deferred();  // also when cancelled: nothing is left unwritten
+    });
+  }
+  post_release();
 }
 
-void shard::flush_dirty() {
-  last_flush_ = std::chrono::steady_clock::now();
-  stats_.flushes.add();
-  for (std::size_t i = 0; i < dirty_.size(); ++i) dirty_[i]->flush();
-  dirty_.clear();
+void shard::flush_deferred() {
+  flush_armed_ = false;
+  for (std::size_t i = 0; i < deferred_.size(); ++i) deferred_[i]->flush();
+  deferred_.clear();
+  post_release();
+}
+
+void shard::post_release() {
   if (!retired_.empty() && !release_posted_) {
     release_posted_ = true;
     asio::post(io_, [this] { release_retired(); });

@@ -7,10 +7,10 @@
 //
 // Drain (one handler per burst): pop frames up to the turn's limits; for each, walk the channel's
 // subscribers and queue the frame on each (session::deliver marks the session dirty once);
-// then flush every dirty session once — one sendmsg of all its pending frames. Flushes are
-// coalesced: at most one per options.flush_interval (the first after a quiet interval at
-// once, later ones when the interval since the last has passed, from a timer), so under a
-// steady stream many frames leave per syscall and the added latency is bounded.
+// then flush every dirty session once — one sendmsg of all its pending frames. Writes are
+// coalesced per session: a session written less than options.flush_interval ago waits for
+// the shard's flush timer (at most one interval), so a busy client gets many frames per
+// syscall and a calm one gets each frame at once.
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -80,9 +80,10 @@ class shard {
   void do_accept();
   void drain();
   std::size_t deliver(frame* f);  // returns the subscriber count
-  void schedule_flush();          // flush now, or arm the timer (flush_interval)
-  void flush_dirty();
-  void release_retired();  // frees sessions removed since the last flush
+  void flush_dirty();             // end of a drain turn: write now or defer, per session
+  void flush_deferred();          // the flush timer: write every deferred session
+  void post_release();            // schedule release_retired() if anything is retired
+  void release_retired();         // frees removed sessions once no deferred flush names them
   void arm_guard_timer();
 
   context& ctx_;
@@ -101,8 +102,8 @@ class shard {
   // Removed sessions wait here until no flush is pending (dirty_ may still name them).
   std::vector<std::shared_ptr<session>> retired_;
   std::vector<session*> dirty_;
+  std::vector<session*> deferred_;  // dirty, written less than flush_interval ago
   std::vector<char> read_buffer_;
-  std::chrono::steady_clock::time_point last_flush_{};
   std::atomic<std::size_t> session_count_{0};
   uint16_t port_ = 0;
   bool guard_enabled_ = false;

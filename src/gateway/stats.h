@@ -69,9 +69,9 @@ struct alignas(64) shard_stats {
   local_counter connections_total;  // upgrades accepted
   local_gauge active_connections;
   std::array<local_counter, refusal_count> refused;
-  local_counter messages_sent;  // frames written completely (events + replies)
-  local_counter events_sent;    // of which event frames (deliveries)
-  local_counter flushes;        // flush passes over the dirty sessions (coalesced turns)
+  local_counter messages_sent;    // frames written completely (events + replies)
+  local_counter events_sent;      // of which event frames (deliveries)
+  local_counter deferred_writes;  // session writes put off to the flush timer (coalesced)
   local_counter bytes_sent;
   local_counter write_calls;  // sendmsg calls that wrote something
   local_counter slow_client_disconnects;
