@@ -1,10 +1,14 @@
 // The Kafka engines through broker loss and leader moves, and a producer with no brokers.
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -21,7 +25,7 @@ using test::mock_options;
 using test::poll_until;
 
 // Produces one record per millisecond-ish on a thread until stopped; remembers which ones
-// the bus acknowledged.
+// the bus acknowledged, and where.
 class steady_producer {
  public:
   explicit steady_producer(const kafka_options& o) : producer_(o) {
@@ -35,7 +39,7 @@ class steady_producer {
   }
   std::size_t flush(std::chrono::milliseconds t) { return producer_.flush(t); }
   int sent() const { return sent_.load(); }
-  std::set<int> acknowledged() {
+  std::map<int, delivery> acknowledged() {
     std::lock_guard lock(mutex_);
     return acked_;
   }
@@ -52,7 +56,7 @@ class steady_producer {
                             return;
                           }
                           std::lock_guard lock(mutex_);
-                          acked_.insert(i);
+                          acked_[i] = r.value();
                         });
       ++sent_;
       std::this_thread::sleep_for(1ms);  // pacing, not synchronisation
@@ -64,9 +68,59 @@ class steady_producer {
   std::atomic<int> sent_{0};
   std::atomic<int> failed_{0};
   std::mutex mutex_;
-  std::set<int> acked_;
+  std::map<int, delivery> acked_;
   std::thread thread_;
 };
+
+// (topic, partition, offset, value) of one record.
+using log_key = std::tuple<std::string, int32_t, int64_t, std::string>;
+
+std::set<log_key> keys_of(const std::vector<test::mock_cluster::logged_record>& log) {
+  std::set<log_key> keys;
+  for (const auto& r : log) keys.insert({r.topic, r.partition, r.offset, r.value});
+  return keys;
+}
+
+bool delivered_all(const std::vector<test::consumed>& got, const model::topic_map& topics,
+                   const std::set<log_key>& want) {
+  std::set<log_key> seen;
+  for (const auto& r : got) seen.insert({topics.topic_of(r.kind), r.partition, r.offset, r.value});
+  return std::includes(seen.begin(), seen.end(), want.begin(), want.end());
+}
+
+void expect_offset_order(const std::vector<test::consumed>& got) {
+  std::map<std::pair<model::kind, int32_t>, int64_t> last;
+  for (const auto& r : got) {
+    auto [it, first] = last.try_emplace({r.kind, r.partition}, r.offset);
+    if (!first) {
+      EXPECT_GT(r.offset, std::exchange(it->second, r.offset)) << r.value;
+    }
+  }
+}
+
+// Checks every acknowledged record against the log: those with an offset must be there.
+// Returns how many are in no log: the librdkafka 2.0.2 defect described in
+// tests/support/mock_cluster.h, whose signature is a delivery report without an offset
+// (RD_KAFKA_OFFSET_INVALID, "implicitly acked"). No consumer can read those.
+std::size_t phantom_acks(const std::map<int, delivery>& acked,
+                         const std::vector<test::mock_cluster::logged_record>& log) {
+  std::map<std::string, const test::mock_cluster::logged_record*> by_value;
+  for (const auto& r : log) by_value[r.value] = &r;
+  std::size_t phantoms = 0;
+  for (const auto& [i, d] : acked) {
+    const auto it = by_value.find(std::to_string(i));
+    if (it == by_value.end()) {
+      EXPECT_EQ(d.offset, RD_KAFKA_OFFSET_INVALID)
+          << "record " << i << " acknowledged at " << d.partition << "/" << d.offset
+          << " is in no log";
+      ++phantoms;
+    } else if (d.offset >= 0) {
+      EXPECT_EQ(it->second->partition, d.partition) << i;
+      EXPECT_EQ(it->second->offset, d.offset) << i;
+    }
+  }
+  return phantoms;
+}
 
 TEST(KafkaFaults, ConsumerSurvivesBrokerLossAndLeaderMoves) {
   test::mock_cluster cluster(3);
@@ -102,21 +156,25 @@ TEST(KafkaFaults, ConsumerSurvivesBrokerLossAndLeaderMoves) {
   ASSERT_TRUE(poll_until([&] { return p.sent() > sent_at_move + 500; }, 20s, poll_some));
   p.stop();
   EXPECT_EQ(p.flush(30s), 0u);
-  const std::set<int> acked = p.acknowledged();
+  const std::map<int, delivery> acked = p.acknowledged();
   EXPECT_EQ(p.failed(), 0);
   EXPECT_EQ(acked.size(), static_cast<std::size_t>(p.sent()));
 
-  // Every acknowledged record arrives, once.
-  auto all_arrived = [&] {
-    std::set<int> seen;
-    for (const auto& r : got) seen.insert(std::stoi(r.value));
-    return std::includes(seen.begin(), seen.end(), acked.begin(), acked.end());
-  };
-  EXPECT_TRUE(poll_until(all_arrived, 40s, poll_some));
-  std::set<int> unique;
-  std::size_t duplicates = 0;
-  for (const auto& r : got) duplicates += unique.insert(std::stoi(r.value)).second ? 0 : 1;
-  EXPECT_EQ(duplicates, 0u);
+  // Everything the bus holds arrives (the topics were empty when the consumer became ready),
+  // once, in offset order. What the bus holds is read back by a plain librdkafka consumer, not
+  // taken from the delivery reports: librdkafka 2.0.2 with the mock acknowledges, now and
+  // then (~1 run in 50), records that are in no log (mock_cluster.h). The reports are still
+  // checked against the log, tolerating only those acknowledged without an offset.
+  const auto log = cluster.read_log(o.topics.all_topics(), 12, 20s);
+  const std::set<log_key> want = keys_of(log);
+  EXPECT_TRUE(poll_until([&] { return delivered_all(got, o.topics, want); }, 40s, poll_some));
+  EXPECT_EQ(got.size(), want.size());  // nothing twice, nothing else
+  expect_offset_order(got);
+  if (const std::size_t phantoms = phantom_acks(acked, log); phantoms > 0) {
+    RecordProperty("phantom_acks", static_cast<int>(phantoms));
+    std::printf("note: %zu record(s) acknowledged by librdkafka are in no log (mock defect)\n",
+                phantoms);
+  }
   EXPECT_TRUE(c.ready());
   EXPECT_EQ(c.lag().size(), 96u);
 }
