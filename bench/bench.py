@@ -224,17 +224,23 @@ def one_run(args, system, rate, lt, tag, tokens=None, pool=0):
 
 # ---------------------------------------------------------------- scenarios
 
-def scenario_realistic(args):
-    """1. Realistic latency: pool of tokens, input rate, clients on TRADING for K random tokens."""
-    p = args.s1
+def pool_runs(args, p, tag):
+    """Every system with clients on TRADING for K of a token pool (scenarios 1 and 4).
+    Returns the rows and the expected deliveries/s."""
     lt = {"target": p["clients"], "duration": p["duration"], "ramp-rate": p["ramp"],
           "bundle": "TRADING", "token-pool": p["tokens"], "tokens-per-client": p["k"],
           "setup-timeout": 60}
     rows = {}
     for system in args.systems:
-        r = one_run(args, system, p["rate"], lt, "realistic", pool=p["tokens"])
+        r = one_run(args, system, p["rate"], lt, tag, pool=p["tokens"])
         rows[system] = summarize(r) if r else None
-    expected = p["clients"] * p["rate"] * TRADING_SHARE * p["k"] / p["tokens"]
+    return rows, p["clients"] * p["rate"] * TRADING_SHARE * p["k"] / p["tokens"]
+
+
+def scenario_realistic(args):
+    """1. Realistic latency: pool of tokens, input rate, clients on TRADING for K random tokens."""
+    p = args.s1
+    rows, expected = pool_runs(args, p, "realistic")
     return {"title": "Scenario 1 — realistic latency",
             "setup": (f"{p['tokens']} tokens, {p['rate']} events/s in, {p['clients']} clients each "
                       f"on TRADING for {p['k']} random tokens (≈{expected:,.0f} deliveries/s "
@@ -324,14 +330,7 @@ def scenario_capacity(args):
 def scenario_plan(args):
     """4. The plan's success criteria: 12k connections, ~29k deliveries/s, for 10 minutes."""
     p = args.s4
-    lt = {"target": p["clients"], "duration": p["duration"], "ramp-rate": p["ramp"],
-          "bundle": "TRADING", "token-pool": p["tokens"], "tokens-per-client": p["k"],
-          "setup-timeout": 60}
-    rows = {}
-    for system in args.systems:
-        r = one_run(args, system, p["rate"], lt, "plan", pool=p["tokens"])
-        rows[system] = summarize(r) if r else None
-    expected = p["clients"] * p["rate"] * TRADING_SHARE * p["k"] / p["tokens"]
+    rows, expected = pool_runs(args, p, "plan")
     return {"title": "Scenario 4 — the plan's success criteria",
             "setup": (f"{p['clients']} connections, {p['tokens']} tokens, {p['rate']} events/s in, "
                       f"TRADING × {p['k']} tokens each (≈{expected:,.0f} deliveries/s; the plan asks "

@@ -1,19 +1,11 @@
 #include "gateway/file_limit.h"
 
-#include <sys/resource.h>
-
 #include <spdlog/spdlog.h>
 
 namespace odin::gateway {
 
-file_limit raise_file_limit(uint64_t connections, uint64_t reserve) {
-  rlimit lim{};
-  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return {};
-  file_limit out{lim.rlim_cur, lim.rlim_cur};
-  if (lim.rlim_cur < lim.rlim_max) {
-    lim.rlim_cur = lim.rlim_max;
-    if (setrlimit(RLIMIT_NOFILE, &lim) == 0) out.after = lim.rlim_max;
-  }
+file_limit raise_file_limit_for(uint64_t connections, uint64_t reserve) {
+  const file_limit out = raise_file_limit();
   if (out.after != out.before) {
     spdlog::info("gateway: open-file limit raised from {} to {}", out.before, out.after);
   }

@@ -55,7 +55,7 @@ void gateway::impl::start() {
   const unsigned threads =
       opts.io_threads != 0 ? opts.io_threads : std::max(1u, std::thread::hardware_concurrency());
 
-  raise_file_limit(opts.max_connections);
+  raise_file_limit_for(opts.max_connections);
   for (unsigned i = 0; i < threads; ++i) shards.push_back(std::make_unique<shard>(i, ctx));
   shards[0]->listen({address, opts.port});
   port = shards[0]->port();

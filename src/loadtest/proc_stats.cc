@@ -1,6 +1,5 @@
 #include "loadtest/proc_stats.h"
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -44,17 +43,6 @@ proc_sample sample_processes(const std::vector<int>& pids) {
     }
   }
   return sum;
-}
-
-uint64_t raise_file_limit() {
-  rlimit lim{};
-  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return 0;
-  if (lim.rlim_cur < lim.rlim_max) {
-    lim.rlim_cur = lim.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &lim);
-    getrlimit(RLIMIT_NOFILE, &lim);
-  }
-  return static_cast<uint64_t>(lim.rlim_cur);
 }
 
 }  // namespace odin::loadtest

@@ -16,7 +16,4 @@ std::optional<proc_sample> sample_process(int pid);
 // The sum over `pids` (a pid that can't be read counts 0).
 proc_sample sample_processes(const std::vector<int>& pids);
 
-// Raises RLIMIT_NOFILE's soft limit to its hard limit; returns the resulting soft limit.
-uint64_t raise_file_limit();
-
 }  // namespace odin::loadtest

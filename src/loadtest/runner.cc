@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 
+#include "common/file_limit.h"
 #include "loadtest/proc_stats.h"
 #include "loadtest/worker_pool.h"
 
@@ -89,7 +90,7 @@ report run(const options& o) {
   if (o.duration_s <= 0) throw std::invalid_argument("--duration must be above 0");
   (void)subscription_plan(o);     // validates before any connection or fork
   std::signal(SIGPIPE, SIG_IGN);  // a worker or server gone away is an error value, not a kill
-  warn_file_limit(o, raise_file_limit());
+  warn_file_limit(o, raise_file_limit().after);
   return o.workers > 1 ? run_worker_pool(o) : run_single(o);
 }
 

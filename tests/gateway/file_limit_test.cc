@@ -15,14 +15,14 @@ TEST(file_limit, the_soft_limit_is_raised_to_the_hard_limit) {
   lim.rlim_cur = 256;
   ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &lim), 0);
 
-  const file_limit got = raise_file_limit(100);
+  const file_limit got = raise_file_limit_for(100);
   EXPECT_EQ(got.before, 256u);
   EXPECT_EQ(got.after, hard);
   ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &lim), 0);
   EXPECT_EQ(lim.rlim_cur, hard);
 
   // Already at the hard limit: nothing changes (the shortfall is only logged).
-  const file_limit again = raise_file_limit(hard + 1);
+  const file_limit again = raise_file_limit_for(hard + 1);
   EXPECT_EQ(again.before, hard);
   EXPECT_EQ(again.after, hard);
 }
