@@ -5,9 +5,11 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "app/commands.h"
 #include "app/serve.h"
@@ -22,11 +24,21 @@
 namespace odin::app {
 namespace {
 
+// The live page's URL; tokens other than the simulator's defaults go in its query (at most 12,
+// the tiles a screen shows).
+std::string page_url(const std::string& ws, const std::vector<std::string>& tokens) {
+  if (tokens == sim::options{}.tokens) return fmt::format("http://{}/", ws);
+  const auto shown = std::min<std::size_t>(tokens.size(), 12);
+  return fmt::format("http://{}/?tokens={}", ws,
+                     fmt::join(tokens.begin(), tokens.begin() + static_cast<long>(shown), ","));
+}
+
 void print_banner(const config::settings& s, uint16_t ws_port, uint16_t http_port) {
   const std::string ws = fmt::format("{}:{}", display_host(s.gateway.host), ws_port);
   const std::string pub = fmt::format("{}:{}", display_host(s.publisher.host), http_port);
   const std::string text = fmt::format(
       "\nOdin Stream dev: embedded bus + simulator ({} events/s over {}) + publisher + gateway\n"
+      "  Live page  {}\n"
       "  WebSocket  ws://{}/ws\n"
       "  Gateway    http://{}/metrics    /health    /ready\n"
       "  Publisher  http://{}/events (POST)    /control (POST)    /stats    /metrics\n\n"
@@ -37,7 +49,7 @@ void print_banner(const config::settings& s, uint16_t ws_port, uint16_t http_por
       "    -d '{{\"type\":\"TRADE_EXECUTED\",\"tokenId\":\"BTC\",\"data\":{{\"price\":101.5,"
       "\"volume\":3,\"side\":\"buy\",\"amount\":1}}}}'\n\n"
       "Ctrl-C stops.\n\n",
-      s.sim.rate, fmt::join(s.sim.tokens, ", "), ws, ws, pub, ws, pub);
+      s.sim.rate, fmt::join(s.sim.tokens, ", "), page_url(ws, s.sim.tokens), ws, ws, pub, ws, pub);
   std::fputs(text.c_str(), stdout);
   std::fflush(stdout);
 }

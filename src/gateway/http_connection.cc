@@ -4,10 +4,12 @@
 
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include "gateway/session.h"
 #include "gateway/shard.h"
 #include "gateway/upgrade.h"
+#include "web/assets.h"
 
 namespace odin::gateway {
 namespace beast = boost::beast;
@@ -65,6 +67,10 @@ void http_connection::route() {
   path = path.substr(0, path.find('?'));
   context& ctx = shard_.ctx();
   if (path == "/ws") return on_upgrade_request();
+  // The live page and its scripts (src/web): plain GETs only; an upgrade goes on below.
+  if (const web::asset* page = web::find_asset(path); page && !beast::websocket::is_upgrade(req)) {
+    return serve_asset(*page);
+  }
   const bool known = path == "/health" || path == "/ready" || path == "/metrics";
   if (!known) return respond(status::not_found, R"({"error":"not found"})", json_type, false);
   if (req.method() != http::verb::get) {
@@ -84,6 +90,25 @@ void http_connection::route() {
                    json_type, false);
   }
   respond(status::ok, R"({"status":"ready"})", json_type, false);
+}
+
+void http_connection::serve_asset(const web::asset& page) {
+  if (parser_->get().method() != http::verb::get) {
+    return respond(status::method_not_allowed, R"({"error":"only GET"})", json_type, false);
+  }
+  const http_request& req = parser_->get();
+  response_.emplace(status::ok, req.version() == 10 ? 10 : 11);
+  response_->set(http::field::content_type, page.content_type);
+  response_->set(http::field::cache_control, "no-cache");
+  response_->set("X-Content-Type-Options", "nosniff");
+  if (page.is_page) {
+    response_->set("Content-Security-Policy", web::page_security_policy);
+    response_->set("Referrer-Policy", "no-referrer");
+  }
+  response_->keep_alive(req.keep_alive());
+  response_->body() = std::string(page.body);
+  response_->prepare_payload();
+  send_response();
 }
 
 void http_connection::on_upgrade_request() {
@@ -137,6 +162,10 @@ void http_connection::respond(status code, std::string body, std::string_view co
   response_->keep_alive(!close && req.keep_alive());
   response_->body() = std::move(body);
   response_->prepare_payload();
+  send_response();
+}
+
+void http_connection::send_response() {
   const bool last = !response_->keep_alive();
   http::async_write(
       stream_, *response_,

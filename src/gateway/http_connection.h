@@ -1,7 +1,8 @@
 #pragma once
 // A freshly accepted connection, speaking HTTP/1.1 until it upgrades: GET /ws with a valid
 // WebSocket upgrade becomes a session (admission permitting); /health, /ready and /metrics
-// are answered (keep-alive); anything else is 404. Every request must arrive within
+// are answered (keep-alive), and so are plain GETs of the live page's paths (src/web);
+// anything else is 404. Every request must arrive within
 // options.handshake_timeout. Shard thread only; kept alive by its pending handlers.
 #include <memory>
 #include <optional>
@@ -18,6 +19,11 @@
 namespace odin::gateway {
 
 class shard;
+}  // namespace odin::gateway
+namespace odin::web {
+struct asset;
+}  // namespace odin::web
+namespace odin::gateway {
 
 class http_connection : public std::enable_shared_from_this<http_connection> {
  public:
@@ -31,9 +37,11 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
   void on_read(const boost::system::error_code& ec);
   void route();
   void on_upgrade_request();
+  void serve_asset(const web::asset& page);
   void upgrade(std::string_view key);
   void refuse(refusal reason, status code, std::string_view why);
   void respond(status code, std::string body, std::string_view content_type, bool close);
+  void send_response();  // writes response_, then reads the next request or shuts down
 
   shard& shard_;
   boost::beast::tcp_stream stream_;

@@ -23,11 +23,13 @@ let profile;
 before(async () => {
   odin = await new OdinDev({ SIM_RATE: '100' }).start();
   profile = mkdtempSync(join(tmpdir(), 'odin-chromium-'));
-  browser = await chromium.launch({
+  // a fresh --user-data-dir (playwright passes it for a persistent context)
+  browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1440, height: 900 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--user-data-dir=${profile}`],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 });
 after(async () => {
@@ -42,7 +44,7 @@ async function tilePrices(page) {
 }
 
 test('the page at GET / shows live tiles, inspects a channel, and survives a gateway restart', async () => {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const page = await browser.newPage();
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
