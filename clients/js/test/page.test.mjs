@@ -115,6 +115,21 @@ test('the page at GET / shows live tiles, inspects a channel, and survives a gat
   await page.close();
 });
 
+test('odin dev prints the page URL; ?tokens= chooses the tiles', async () => {
+  assert.ok(odin.output.includes(`Live page  http://127.0.0.1:${odin.wsPort}/\n`), odin.output);
+  const page = await browser.newPage();
+  await page.goto(`${odin.pageUrl}?tokens=ETH,not+valid,SOL`);
+  await page.waitForSelector('#conn-state[data-state="connected"]', { timeout: 10000 });
+  assert.deepEqual(await page.$$eval('.tile', (t) => t.map((n) => n.dataset.token)), ['ETH', 'SOL']);
+  await page.close();
+  const custom = await new OdinDev({ SIM_TOKENS: 'AAA,BBB' }).start();
+  try {
+    assert.ok(custom.output.includes(`Live page  http://127.0.0.1:${custom.wsPort}/?tokens=AAA,BBB\n`), custom.output);
+  } finally {
+    await custom.kill('SIGTERM');
+  }
+});
+
 test('the page and the library are served as files, plain GETs only', async () => {
   const base = odin.pageUrl;
   const lib = await fetch(new URL('lib/index.js', base));
