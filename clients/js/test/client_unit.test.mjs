@@ -245,3 +245,93 @@ test('a throwing onEvent does not break delivery; it is reported as handler_erro
   assert.equal(log.errors[0].cause.message, 'app bug');
   client.close();
 });
+
+function jwt(expMs) {
+  const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${part({ alg: 'none' })}.${part({ exp: Math.floor(expMs / 1000) })}.sig`;
+}
+
+test('tokens: ?token= on the URL, auth before exp, a new one after close 4001', async () => {
+  const issued = [];
+  let clockRef;
+  const { clock, client, sockets } = setup({
+    getToken: async () => {
+      const token = jwt(clockRef.now() + 60_000);
+      issued.push(token);
+      return token;
+    },
+  });
+  clockRef = clock;
+  const applied = [];
+  client.on('token', (d) => applied.push(d.applied));
+  await settle();
+  assert.equal(new URL(sockets[0].url).searchParams.get('token'), issued[0]);
+  sockets[0].open();
+  clock.advance(29_999);  // 60 s token: refreshed 30 s before exp
+  await settle();
+  assert.equal(sockets[0].requests('auth').length, 0);
+  clock.advance(1);
+  await settle();
+  const auth = sockets[0].lastRequest('auth');
+  assert.equal(auth.token, issued[1]);
+  sockets[0].receive({ type: 'authenticated', id: auth.id });
+  await settle();
+  assert.deepEqual(applied, [true]);
+  sockets[0].serverClose(4001, 'token expired');
+  assert.equal(issued.length, 2);
+  clock.advance(500);
+  await settle();
+  assert.equal(issued.length, 3, 'close 4001: getToken() again before reconnecting');
+  assert.equal(new URL(sockets[1].url).searchParams.get('token'), issued[2]);
+  client.close();
+});
+
+test('a static token refused with 4001 and no getToken: stop with token_expired', async () => {
+  const { clock, client, log, sockets } = setup({ token: 'static' });
+  await settle();
+  assert.equal(new URL(sockets[0].url).searchParams.get('token'), 'static');
+  sockets[0].open();
+  sockets[0].serverClose(4001, 'token expired');
+  assert.equal(log.errors.at(-1).code, 'token_expired');
+  assert.equal(log.disconnects.at(-1).willReconnect, false);
+  clock.advance(60_000);
+  await settle();
+  assert.equal(sockets.length, 1);
+  assert.equal(client.state, 'disconnected');
+});
+
+test('unsubscribe before the server confirmed: the channels are released when it does', async () => {
+  const { client, sockets } = setup();
+  await settle();
+  sockets[0].open();
+  const events = [];
+  const sub = client.subscribe({ channels: ['BTC.trade'] }, { onEvent: (e) => events.push(e) });
+  const request = sockets[0].lastRequest('subscribe');
+  await sub.unsubscribe();
+  assert.equal(sub.state, 'unsubscribed');
+  await assert.rejects(sub.ready, (e) => e.code === 'unsubscribed');
+  subscribedReply(sockets[0], request);
+  assert.deepEqual(sockets[0].lastRequest('unsubscribe').channels, ['BTC.trade']);
+  sockets[0].receive({ type: 'event', channel: 'BTC.trade', seq: 1, ts: 1, data: {} });
+  assert.equal(events.length, 0);
+  client.close();
+});
+
+test('close() keeps the subscriptions; connect() sends them again', async () => {
+  const { client, sockets } = setup();
+  await settle();
+  sockets[0].open();
+  const sub = client.subscribe({ bundle: 'TRADING', tokens: ['BTC'] });
+  client.close();
+  assert.equal(client.state, 'disconnected');
+  assert.equal(sockets.length, 1);
+  client.connect();
+  await settle();
+  sockets[1].open();
+  const again = sockets[1].lastRequest('subscribe');
+  assert.equal(again.bundle, 'TRADING');
+  assert.deepEqual(again.tokens, ['BTC']);
+  sockets[1].receive({ type: 'subscribed', channels: ['BTC.trade', 'BTC.liquidity', 'BTC.analytics'], id: again.id });
+  assert.equal((await sub.ready).channels.length, 3);
+  client.close();
+});
