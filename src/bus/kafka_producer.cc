@@ -15,6 +15,11 @@ const std::string& ingest_header_name() {
   return name;
 }
 
+const std::string& idempotency_header_name() {
+  static const std::string name(idempotency_header);
+  return name;
+}
+
 std::unique_ptr<RdKafka::Conf> producer_conf(const kafka_options& o, RdKafka::EventCb& events,
                                              RdKafka::DeliveryReportCb& reports) {
   auto conf = make_kafka_conf(o, events);
@@ -27,6 +32,9 @@ std::unique_ptr<RdKafka::Conf> producer_conf(const kafka_options& o, RdKafka::Ev
   set_kafka_property(*conf, "linger.ms", std::to_string(o.linger.count()));
   set_kafka_property(*conf, "message.timeout.ms", std::to_string(o.delivery_timeout.count()));
   set_kafka_property(*conf, "partitioner", "murmur2_random");
+  // The plan's allowAutoTopicCreation: false. librdkafka's producer default is true: a
+  // record for a missing (typo'd) topic would create it with the broker's defaults.
+  set_kafka_property(*conf, "allow.auto.create.topics", "false");
   std::string err;
   if (conf->set("dr_cb", &reports, err) != RdKafka::Conf::CONF_OK) {
     throw std::invalid_argument("kafka dr_cb: " + err);
@@ -38,12 +46,15 @@ std::unique_ptr<RdKafka::Conf> producer_conf(const kafka_options& o, RdKafka::Ev
 }  // namespace
 
 kafka_producer::kafka_producer(const kafka_options& options)
-    : options_(options), events_("producer"), reports_(*this) {
+    : options_(options),
+      events_("producer", [this](RdKafka::ErrorCode err, bool fatal) { on_error(err, fatal); }),
+      reports_(*this) {
   auto conf = producer_conf(options_, events_, reports_);
   std::string err;
   producer_.reset(RdKafka::Producer::create(conf.get(), err));
   if (!producer_) throw std::invalid_argument("kafka producer: " + err);
   poller_ = std::thread([this] { poll_loop(); });
+  prober_ = std::thread([this] { probe_loop(); });
 }
 
 kafka_producer::~kafka_producer() {
@@ -54,6 +65,11 @@ kafka_producer::~kafka_producer() {
     wait_outstanding(clock::now() + std::chrono::milliseconds(500));
   }
   stop_.store(true);
+  {
+    std::lock_guard lock(probe_mutex_);
+    probe_wake_.notify_all();
+  }
+  prober_.join();
   poller_.join();
   producer_.reset();  // no delivery report can arrive after this
   // Whatever librdkafka never reported (in flight when purged) completes as closed.
@@ -72,8 +88,82 @@ void kafka_producer::poll_loop() {
   while (!stop_.load()) producer_->poll(50);
 }
 
+void kafka_producer::on_error(RdKafka::ErrorCode err, bool fatal) {
+  if (fatal) {
+    set_connected(false, "fatal producer error: " + RdKafka::err2str(err));
+  } else if (err == RdKafka::ERR__ALL_BROKERS_DOWN) {
+    set_connected(false, "all brokers are down");
+  }
+}
+
+void kafka_producer::set_connected(bool connected, std::string reason) {
+  {
+    std::lock_guard lock(health_mutex_);
+    if (connected_ == connected) return;
+    connected_ = connected;
+    connected_fast_.store(connected, std::memory_order_relaxed);
+    reason_ = std::move(reason);
+    since_ = std::chrono::system_clock::now();
+    if (connected) {
+      spdlog::info("kafka producer: a broker answers again; publishing resumes");
+    } else {
+      spdlog::warn(
+          "kafka producer: disconnected ({}); refusing new records until a broker "
+          "answers",
+          reason_);
+    }
+  }
+  std::lock_guard lock(probe_mutex_);
+  probe_wake_.notify_all();
+}
+
+producer_health kafka_producer::health() const {
+  producer_health h;
+  {
+    std::lock_guard lock(health_mutex_);
+    h.connected = connected_;
+    h.reason = reason_;
+    h.since = since_;
+  }
+  h.queued = outstanding();
+  return h;
+}
+
+// While disconnected: asks for metadata every probe_interval; the first answer means a broker
+// is back. (A fatal error is not undone: the producer cannot recover from it.)
+void kafka_producer::probe_loop() {
+  while (!stop_.load()) {
+    bool down = false;
+    bool fatal = false;
+    {
+      std::lock_guard lock(health_mutex_);
+      down = !connected_;
+      fatal = reason_.starts_with("fatal");
+    }
+    if (down && !fatal) {
+      RdKafka::Metadata* md = nullptr;
+      const auto err =
+          producer_->metadata(false, nullptr, &md, static_cast<int>(probe_interval.count()));
+      delete md;
+      if (err == RdKafka::ERR_NO_ERROR) set_connected(true, {});
+    }
+    std::unique_lock lock(probe_mutex_);
+    probe_wake_.wait_for(lock, probe_interval);
+  }
+}
+
 void kafka_producer::produce(model::kind kind, std::string_view key, std::string_view value,
                              completion done) {
+  produce_with(kind, key, value, {}, std::move(done));
+}
+
+void kafka_producer::produce_keyed(model::kind kind, std::string_view key, std::string_view value,
+                                   std::string_view idempotency_key, completion done) {
+  produce_with(kind, key, value, idempotency_key, std::move(done));
+}
+
+void kafka_producer::produce_with(model::kind kind, std::string_view key, std::string_view value,
+                                  std::string_view idempotency_key, completion done) {
   if (closing_.load()) {
     done(failure(bus_error::closed));
     return;
@@ -84,18 +174,22 @@ void kafka_producer::produce(model::kind kind, std::string_view key, std::string
     std::lock_guard lock(mutex_);
     pending_.push_back(*p);
   }
-  const RdKafka::ErrorCode err = enqueue(kind, key, value, p);
+  const RdKafka::ErrorCode err = enqueue(kind, key, value, idempotency_key, p);
   if (err != RdKafka::ERR_NO_ERROR) complete(p, failure(to_bus_error(err)));
 }
 
 // Hands the record to librdkafka; a full local queue is retried until enqueue_timeout,
 // waking on each delivery report (which frees queue space).
 RdKafka::ErrorCode kafka_producer::enqueue(model::kind kind, std::string_view key,
-                                           std::string_view value, pending* p) {
+                                           std::string_view value, std::string_view idempotency_key,
+                                           pending* p) {
   const std::string& topic = options_.topics.topic_of(kind);
   const std::string ingest = std::to_string(now_us());
   RdKafka::Headers* headers = RdKafka::Headers::create();
   headers->add(ingest_header_name(), ingest.data(), ingest.size());
+  if (!idempotency_key.empty()) {
+    headers->add(idempotency_header_name(), idempotency_key.data(), idempotency_key.size());
+  }
   const auto deadline = clock::now() + options_.enqueue_timeout;
   while (true) {
     const RdKafka::ErrorCode err = producer_->produce(
@@ -118,6 +212,8 @@ void kafka_producer::delivery_reports::dr_cb(RdKafka::Message& message) {
     spdlog::debug("kafka delivery to {} failed: {}", message.topic_name(), message.errstr());
     owner_.complete(p, failure(to_bus_error(message.err())));
   } else {
+    // A broker acknowledged: it is reachable.
+    if (!owner_.connected_fast_.load(std::memory_order_relaxed)) owner_.set_connected(true, {});
     owner_.complete(p, delivery{message.partition(), message.offset()});
   }
 }

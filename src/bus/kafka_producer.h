@@ -2,9 +2,12 @@
 // The Kafka side of producer: librdkafka, idempotent with acks=all (options.acks; acks=1/0
 // give a plain producer), snappy (options.compression),
 // linger.ms / message.timeout.ms from the options, partitioner=murmur2_random (the Java
-// client's, see partitioner.h). Each record carries the header "odin-ingest-us".
+// client's, see partitioner.h), allow.auto.create.topics=false (the plan's
+// allowAutoTopicCreation: false — a typo'd topic fails, it is not created). Each record carries
+// the header "odin-ingest-us", and "odin-idempotency-key" when produce_keyed() gives one.
 //
-// Threads: one background thread serves librdkafka's delivery reports (poll every 50 ms);
+// Threads: one background thread serves librdkafka's delivery reports (poll every 50 ms),
+// one probes the brokers while they are down (health(), every 250 ms);
 // completions run there (or, for an immediate failure, in produce()'s caller, or in the
 // thread that calls flush()). produce() and flush() are thread-safe.
 //
@@ -37,7 +40,13 @@ class kafka_producer final : public producer {
 
   void produce(model::kind kind, std::string_view key, std::string_view value,
                completion done) override;
+  void produce_keyed(model::kind kind, std::string_view key, std::string_view value,
+                     std::string_view idempotency_key, completion done) override;
   std::size_t flush(std::chrono::milliseconds timeout) override;
+  // Disconnected from librdkafka's all-brokers-down error (or a fatal one) until a broker
+  // answers again: a metadata probe (every probe_interval while disconnected, on its own
+  // thread) or a successful delivery.
+  producer_health health() const override;
 
   // Records queued and not yet completed.
   std::size_t outstanding() const;
@@ -59,8 +68,13 @@ class kafka_producer final : public producer {
   };
 
   void complete(pending* p, result<delivery, bus_error> outcome);
+  void produce_with(model::kind kind, std::string_view key, std::string_view value,
+                    std::string_view idempotency_key, completion done);
   RdKafka::ErrorCode enqueue(model::kind kind, std::string_view key, std::string_view value,
-                             pending* p);
+                             std::string_view idempotency_key, pending* p);
+  void on_error(RdKafka::ErrorCode err, bool fatal);
+  void set_connected(bool connected, std::string reason);
+  void probe_loop();
   bool wait_outstanding(std::chrono::steady_clock::time_point deadline);
   void poll_loop();
 
@@ -74,6 +88,17 @@ class kafka_producer final : public producer {
   std::atomic<bool> stop_{false};
   std::unique_ptr<RdKafka::Producer> producer_;
   std::thread poller_;
+
+  // Connection state (health()).
+  static constexpr std::chrono::milliseconds probe_interval{250};
+  mutable std::mutex health_mutex_;
+  std::atomic<bool> connected_fast_{true};  // connected_, readable without the mutex
+  bool connected_ = true;
+  std::string reason_;
+  std::chrono::system_clock::time_point since_ = std::chrono::system_clock::now();
+  std::mutex probe_mutex_;
+  std::condition_variable probe_wake_;
+  std::thread prober_;
 };
 
 }  // namespace odin::bus

@@ -2,6 +2,7 @@
 // The producing side of a bus (memory or Kafka): partition by key hash, acknowledge once durable.
 #include <chrono>
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include "bus/record.h"
@@ -9,6 +10,17 @@
 #include "model/kind.h"
 
 namespace odin::bus {
+
+// A producer's view of its bus.
+struct producer_health {
+  bool connected = true;
+  std::string reason;                             // why not connected ("all brokers are down" ...)
+  std::chrono::system_clock::time_point since{};  // when the current state began
+  std::size_t queued = 0;                         // records handed over, not yet completed
+};
+
+// The record header carrying a publisher's idempotency key (see src/publisher/README.md).
+inline constexpr std::string_view idempotency_header = "odin-idempotency-key";
 
 class producer {
  public:
@@ -23,6 +35,17 @@ class producer {
   // as bus_error::queue_full through `done`.
   virtual void produce(model::kind kind, std::string_view key, std::string_view value,
                        completion done) = 0;
+
+  // The same, with the record header odin-idempotency-key = `idempotency_key` (when not
+  // empty) so that consumers can drop a repeat. Producers without headers ignore it.
+  virtual void produce_keyed(model::kind kind, std::string_view key, std::string_view value,
+                             std::string_view idempotency_key, completion done) {
+    (void)idempotency_key;
+    produce(kind, key, value, std::move(done));
+  }
+
+  // What the producer knows of its bus right now (fail-fast answers, /health).
+  virtual producer_health health() const { return {}; }
 
   // Waits until every queued record is acknowledged or failed. Returns the number still
   // outstanding when `timeout` expired (0 = all done).

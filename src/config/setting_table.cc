@@ -228,6 +228,38 @@ const std::array rows = {
         "a whole request must arrive within this (slow bodies get 408)",
         [](settings& s, sv v) { s.publisher.request_timeout = parse_duration(v, 100ms, 10min); },
         [](const settings& s) { return dur(s.publisher.request_timeout); }},
+    // Publisher: the plan's contract and the bus outage (issues 8 and 14)
+    setting_row{"PUBLISHER_STRICT_SCHEMAS", "--strict-schemas", publisher_bit, "BOOL",
+                "true: refuse events with fields their schema does not declare (default false: "
+                "pass them through, counted in publisher_unknown_fields_total)",
+                [](settings& s, sv v) {
+                  s.publisher.strict_schemas = parse_choice(v, {"true", "false"}) == "true";
+                },
+                [](const settings& s) {
+                  return std::string(s.publisher.strict_schemas ? "true" : "false");
+                }},
+    setting_row{
+        "PUBLISHER_ACK_TIMEOUT", "--ack-timeout", publisher_bit, "DURATION",
+        "POST /events waits this long for the bus to acknowledge every event, then answers 504 "
+        "with each event's outcome (keep it below your backend's HTTP timeout)",
+        [](settings& s, sv v) { s.publisher.ack_timeout = parse_duration(v, 100ms, 10min); },
+        [](const settings& s) { return dur(s.publisher.ack_timeout); }},
+    setting_row{
+        "PUBLISHER_IDEMPOTENCY_WINDOW", "--idempotency-window", publisher_bit, "DURATION",
+        "a repeated Idempotency-Key or eventId seen within this publishes nothing new",
+        [](settings& s, sv v) { s.publisher.idempotency_window = parse_duration(v, 1s, 24h); },
+        [](const settings& s) { return dur(s.publisher.idempotency_window); }},
+    setting_row{"PUBLISHER_IDEMPOTENCY_MAX_KEYS", "--idempotency-max-keys", publisher_bit, "N",
+                "most idempotency keys and eventIds remembered (least recently used forgotten)",
+                [](settings& s, sv v) {
+                  s.publisher.idempotency_max_keys = parse_whole(v, 1, 100'000'000);
+                },
+                [](const settings& s) { return num(s.publisher.idempotency_max_keys); }},
+    setting_row{
+        "PUBLISHER_QUEUE_HIGH_WATERMARK", "--queue-high-watermark", publisher_bit, "N",
+        "events waiting for the bus above which POST /events gets 503 at once",
+        [](settings& s, sv v) { s.publisher.queue_high_watermark = parse_whole(v, 1, 10'000'000); },
+        [](const settings& s) { return num(s.publisher.queue_high_watermark); }},
     // Simulator
     setting_row{"SIM_TOKENS", "--tokens", sim_bit, "LIST", "tokens the simulator trades",
                 [](settings& s, sv v) { s.sim.tokens = parse_token_list(v); },

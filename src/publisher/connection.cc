@@ -44,16 +44,29 @@ const route* find_route(std::string_view path) {
   return nullptr;
 }
 
-// "application/json", optionally with parameters ("; charset=utf-8"), any case.
-bool is_json(std::string_view content_type) {
+bool iequal(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// Whether a POST body of this Content-Type is read as JSON: none (the header absent or
+// empty), application/json or any application/<x>+json, and application/x-www-form-urlencoded
+// (what `curl -d` sends, as in the plan's commands). Parameters ("; charset=utf-8") and case
+// do not matter. Anything else explicit (text/plain, multipart/form-data ...) is 415.
+bool is_json_body_type(std::string_view content_type) {
   content_type = content_type.substr(0, content_type.find(';'));
   while (!content_type.empty() && content_type.back() == ' ') content_type.remove_suffix(1);
   while (!content_type.empty() && content_type.front() == ' ') content_type.remove_prefix(1);
-  constexpr std::string_view json = "application/json";
-  return content_type.size() == json.size() &&
-         std::equal(json.begin(), json.end(), content_type.begin(), [](char a, char b) {
-           return a == std::tolower(static_cast<unsigned char>(b));
-         });
+  if (content_type.empty() || iequal(content_type, "application/json") ||
+      iequal(content_type, "application/x-www-form-urlencoded")) {
+    return true;
+  }
+  constexpr std::string_view prefix = "application/", suffix = "+json";
+  return content_type.size() > prefix.size() + suffix.size() &&
+         iequal(content_type.substr(0, prefix.size()), prefix) &&
+         iequal(content_type.substr(content_type.size() - suffix.size()), suffix);
 }
 
 simdjson::dom::parser& thread_parser() {
@@ -170,9 +183,12 @@ void connection::check_header() {
             body_pending, "application/json", r->allow);
     return;
   }
-  if (r->method == http::verb::post && !is_json(req[http::field::content_type])) {
+  if (r->method == http::verb::post && !is_json_body_type(req[http::field::content_type])) {
     return respond_error(status::unsupported_media_type, "unsupported_media_type",
-                         "Content-Type must be application/json", body_pending);
+                         "the body must be JSON: send Content-Type application/json (none, or "
+                         "application/x-www-form-urlencoded as `curl -d` sends, is read as JSON "
+                         "too)",
+                         body_pending);
   }
   if (!body_pending) {
     reading_ = false;
@@ -213,12 +229,22 @@ void connection::dispatch() {
   if (route_ == "/stats") {
     return respond(status::ok, stats_body(ctx_.producer.stats(), ctx_.simulator.snapshot()), false);
   }
-  if (route_ == "/health") return respond(status::ok, R"({"status":"ok"})", false);
+  if (route_ == "/health") {
+    return respond(status::ok, health_body(ctx_.producer.stats(), ctx_.producer.health()), false);
+  }
   respond(status::ok, ctx_.render_metrics(), false, "text/plain; version=0.0.4; charset=utf-8");
 }
 
+// An Idempotency-Key: 1..255 printable ASCII characters without spaces (Stripe's limit); it
+// travels in record headers and logs.
+static bool valid_key(std::string_view key) {
+  return !key.empty() && key.size() <= 255 &&
+         std::all_of(key.begin(), key.end(), [](char c) { return c > ' ' && c < 127; });
+}
+
 void connection::post_events() {
-  const std::string& body = parser_->get().body();
+  const auto& req = parser_->get();
+  const std::string& body = req.body();
   if (body.empty()) {
     return respond_error(status::bad_request, "empty_body",
                          "POST /events needs a JSON body: one event or an array of events", false);
@@ -226,6 +252,16 @@ void connection::post_events() {
   if (ctx_.stopping.load()) {
     return respond_error(status::service_unavailable, "shutting_down",
                          "the publisher is shutting down; nothing was published", true);
+  }
+  std::string key;
+  if (auto h = req.find("Idempotency-Key"); h != req.end()) {
+    key = std::string(h->value());
+    if (!valid_key(key)) {
+      return respond_error(status::bad_request, "invalid_idempotency_key",
+                           "Idempotency-Key must be 1 to 255 printable ASCII characters without "
+                           "spaces (a UUID is a good choice)",
+                           false);
+    }
   }
   auto prepared = ctx_.ingester.prepare(body, now_ms(), thread_parser());
   if (!prepared) {
@@ -235,16 +271,89 @@ void connection::post_events() {
   std::vector<prepared_event> events = std::move(prepared).value();
   std::vector<model::event_type> types;
   types.reserve(events.size());
-  for (const prepared_event& e : events) types.push_back(e.type);
+  for (const prepared_event& e : events) {
+    types.push_back(e.type);
+    if (!e.unknown_fields.empty()) ctx_.unknown.count(e.type, e.unknown_fields);
+  }
   auto batch = std::make_shared<publish_batch>(std::move(types));
+  publish_claims claims{ctx_.idempotency, key.empty() ? std::string() : "r:" + key, {}};
+  if (auto refused = claim_keys(claims, events, *batch)) return respond_answer(*refused);
+  if (auto refused = fail_fast(events.size())) {
+    claims.release_all();
+    return respond_answer(*refused);
+  }
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    prepared_event& e = events[i];
+    e.idempotency_header = !e.event_id.empty() ? e.event_id
+                           : !key.empty()      ? fmt::format("{}/{}", key, i)
+                                               : std::string();
+  }
+  publish(batch, std::move(events), std::move(claims));
+}
+
+// The Idempotency-Key and the eventIds of a request: a repeat of a finished one is replayed
+// (request key) or skipped (eventId); one still in flight is 409. Claims what is new.
+std::optional<answer> connection::claim_keys(publish_claims& claims,
+                                             const std::vector<prepared_event>& events,
+                                             publish_batch& batch) {
+  if (!claims.request_key.empty()) {
+    idempotency_store::lookup l = ctx_.idempotency->claim(claims.request_key);
+    if (l.state == idempotency_store::seen::in_flight) {
+      claims.request_key.clear();  // not ours
+      return in_flight_answer("Idempotency-Key", -1);
+    }
+    if (l.state == idempotency_store::seen::done) {
+      claims.request_key.clear();
+      replayed_ = true;
+      return answer{l.first.status, std::move(l.first.body), 0};
+    }
+  }
+  claims.event_keys.assign(events.size(), std::string());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (events[i].event_id.empty()) continue;
+    std::string id = "e:" + events[i].event_id;
+    idempotency_store::lookup l = ctx_.idempotency->claim(id);
+    if (l.state == idempotency_store::seen::in_flight) {
+      claims.release_all();
+      return in_flight_answer("eventId", static_cast<long>(i));
+    }
+    if (l.state == idempotency_store::seen::done) {
+      batch.skip(i, l.first.event);
+      continue;
+    }
+    claims.event_keys[i] = std::move(id);
+  }
+  return std::nullopt;
+}
+
+// 503 at once, nothing enqueued, while the producer is disconnected or its queue is high.
+std::optional<answer> connection::fail_fast(std::size_t events) {
+  const bus::producer_health health = ctx_.producer.health();
+  if (!health.connected) {
+    ctx_.producer.refused(publish_stats::refusal::bus_down, events);
+    return bus_down_answer(health);
+  }
+  if (health.queued + events > ctx_.opts.queue_high_watermark) {
+    ctx_.producer.refused(publish_stats::refusal::queue_full, events);
+    return queue_full_answer(health.queued, events, ctx_.opts.queue_high_watermark);
+  }
+  return std::nullopt;
+}
+
+void connection::publish(const std::shared_ptr<publish_batch>& batch,
+                         std::vector<prepared_event> events, publish_claims claims) {
   batch_ = batch;
   ctx_.in_flight.fetch_add(1);
   ack_timer_.expires_after(ctx_.opts.ack_timeout);
   ack_timer_.async_wait([self = shared_from_this(), b = batch](const error_code& ec) {
     if (!ec) self->on_published(b, true);
   });
-  // Runs on a bus thread (or right here for the embedded bus): hop to this strand.
-  auto on_done = [gate = ctx_.gate, weak = weak_from_this(), b = std::weak_ptr(batch)] {
+  // Runs on a bus thread (or right here for the embedded bus): records the outcome for the
+  // idempotency keys (even when this connection is gone), then hops to this strand.
+  auto on_done = [gate = ctx_.gate, weak = weak_from_this(), b = std::weak_ptr(batch),
+                  topics = ctx_.producer.stats().topics(), ack_timeout = ctx_.opts.ack_timeout,
+                  claims = std::move(claims)]() mutable {
+    if (auto batch = b.lock()) claims.settle(topics, *batch, ack_timeout);
     gate->post([weak, b] {
       auto self = weak.lock();
       if (!self) return;
@@ -260,9 +369,13 @@ void connection::on_published(const std::shared_ptr<publish_batch>& batch, bool 
   batch_.reset();
   ack_timer_.cancel();
   ctx_.in_flight.fetch_sub(1);
-  answer a = publish_answer(ctx_.producer.stats().topics(), batch->types(), batch->outcomes(),
-                            timed_out, ctx_.opts.ack_timeout);
-  respond(static_cast<status>(a.status), std::move(a.body), false);
+  respond_answer(publish_answer(ctx_.producer.stats().topics(), batch->types(), batch->outcomes(),
+                                timed_out, ctx_.opts.ack_timeout));
+}
+
+void connection::respond_answer(const answer& a) {
+  retry_after_ = a.retry_after;
+  respond(static_cast<status>(a.status), a.body, false);
 }
 
 void connection::respond_error(status code, std::string_view error, std::string_view message,
@@ -280,6 +393,10 @@ void connection::respond(status code, std::string body, bool close, std::string_
   response_->set(http::field::content_type, content_type);
   response_->set(http::field::cache_control, "no-store");
   if (!allow.empty()) response_->set(http::field::allow, allow);
+  if (retry_after_ > 0) response_->set(http::field::retry_after, std::to_string(retry_after_));
+  if (replayed_) response_->set("Idempotent-Replayed", "true");
+  retry_after_ = 0;
+  replayed_ = false;
   response_->keep_alive(!close && !ctx_.stopping.load() && req.keep_alive());
   response_->body() = std::move(body);
   response_->prepare_payload();

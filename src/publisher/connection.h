@@ -22,6 +22,8 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "publisher/publish_batch.h"
+#include "publisher/publish_claims.h"
+#include "publisher/replies.h"
 #include "publisher/server_context.h"
 
 namespace odin::publisher {
@@ -50,7 +52,13 @@ class connection : public std::enable_shared_from_this<connection> {
   void check_header();
   void dispatch();
   void post_events();
+  std::optional<answer> claim_keys(publish_claims& claims,
+                                   const std::vector<prepared_event>& events, publish_batch& batch);
+  std::optional<answer> fail_fast(std::size_t events);
+  void publish(const std::shared_ptr<publish_batch>& batch, std::vector<prepared_event> events,
+               publish_claims claims);
   void on_published(const std::shared_ptr<publish_batch>& batch, bool timed_out);
+  void respond_answer(const answer& a);
   void respond(status code, std::string body, bool close,
                std::string_view content_type = "application/json", std::string_view allow = {});
   void respond_error(status code, std::string_view error, std::string_view message, bool close);
@@ -70,6 +78,8 @@ class connection : public std::enable_shared_from_this<connection> {
   std::string_view route_ = "other";      // metrics label of the current request
   bool reading_ = false;
   bool timed_out_ = false;
+  int retry_after_ = 0;    // the next answer's Retry-After (seconds), 0: none
+  bool replayed_ = false;  // the next answer is a replay (Idempotent-Replayed: true)
   std::size_t drained_ = 0;
   std::array<char, 4096> scratch_{};  // bytes read and dropped while closing
 };

@@ -28,13 +28,13 @@ struct field {
 
 // An event's members sorted into the envelope and its fields.
 struct scanned {
-  std::optional<element> type, token, timestamp, data;
+  std::optional<element> type, token, timestamp, data, event_id;
   std::vector<field> fields;  // flat form: the top-level fields; nested: the members of data
   bool nested = false;
 };
 
 bool is_envelope(std::string_view key) {
-  return key == "type" || key == "tokenId" || key == "timestamp";
+  return key == "type" || key == "tokenId" || key == "timestamp" || key == "eventId";
 }
 
 bool seen_before(const std::vector<std::string_view>& keys, std::string_view key) {
@@ -58,6 +58,8 @@ scanned scan(simdjson::dom::object event, std::vector<violation>& errors) {
       s.timestamp = value;
     else if (key == "data")
       s.data = value;
+    else if (key == "eventId")
+      s.event_id = value;
     else
       s.fields.push_back({key, value, pointer_to_member("", key)});
   }
@@ -140,6 +142,24 @@ std::optional<std::string_view> check_token(const std::optional<element>& e,
   return token;
 }
 
+// "eventId": 1..max_event_id_bytes printable ASCII characters without spaces (it travels in
+// a Kafka record header and in logs).
+std::optional<std::string_view> check_event_id(const std::optional<element>& e,
+                                               std::vector<violation>& errors) {
+  if (!e) return std::nullopt;
+  const std::string_view id =
+      e->type() == element_type::STRING ? e->get_string().value_unsafe() : std::string_view{};
+  const bool ok = !id.empty() && id.size() <= max_event_id_bytes &&
+                  std::all_of(id.begin(), id.end(), [](char c) { return c > ' ' && c < 127; });
+  if (!ok) {
+    errors.push_back({"/eventId", fmt::format("must be a string of 1 to {} printable ASCII "
+                                              "characters without spaces",
+                                              max_event_id_bytes)});
+    return std::nullopt;
+  }
+  return id;
+}
+
 void append_integer(std::string& out, int64_t v) {
   std::array<char, 24> buf;
   out.append(buf.data(), std::to_chars(buf.data(), buf.data() + buf.size(), v).ptr);
@@ -216,7 +236,14 @@ result<std::vector<prepared_event>, ingest_error> ingest::prepare(
   ingest_error invalid = body_error(400, "invalid_events", "");
   for (std::size_t i = 0; i < events.size(); ++i) {
     std::vector<violation> errors;
-    if (prepare_event(events[i], now_ms, out[i], errors)) continue;
+    if (prepare_event(events[i], now_ms, out[i], errors)) {
+      const std::string& id = out[i].event_id;
+      const auto same = std::find_if(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(i),
+                                     [&](const prepared_event& o) { return o.event_id == id; });
+      if (id.empty() || same == out.begin() + static_cast<std::ptrdiff_t>(i)) continue;
+      errors.push_back({"/eventId", fmt::format("repeats the eventId of event {} of this request",
+                                                same - out.begin())});
+    }
     if (++invalid.invalid_count <= max_listed_events) {
       invalid.events.push_back({i, std::move(errors)});
     }
@@ -238,6 +265,7 @@ bool ingest::prepare_event(element event, int64_t now_ms, prepared_event& out,
   if (s.data) unnest(s, errors);
   const auto type = check_type(s.type, errors);
   const auto token = check_token(s.token, errors);
+  const auto event_id = check_event_id(s.event_id, errors);
   if (!type) return false;
   // type and tokenId are checked above: they count as present for the schema.
   std::vector<schema::member> members;
@@ -246,11 +274,24 @@ bool ingest::prepare_event(element event, int64_t now_ms, prepared_event& out,
   members.push_back({"tokenId", std::nullopt, "/tokenId"});
   members.push_back({"timestamp", s.timestamp, "/timestamp"});
   for (const field& f : s.fields) members.push_back({f.key, f.value, f.pointer});
-  schemas_.of(*type).validate_members(members, s.nested ? "/data" : "", errors);
+  const schema::compiled_schema& schema = schemas_.of(*type);
+  schema.validate_members(members, s.nested ? "/data" : "", errors);
+  out.unknown_fields.clear();
+  for (const field& f : s.fields) {
+    if (schema.declares(f.key)) continue;
+    if (strict_) {
+      errors.push_back({f.pointer, fmt::format("is not a field of {} (PUBLISHER_STRICT_SCHEMAS "
+                                               "refuses fields its schema does not declare)",
+                                               model::to_string(*type))});
+    } else {
+      out.unknown_fields.emplace_back(f.key);
+    }
+  }
   if (errors.size() != before || !token) return false;
   out.type = *type;
   out.token = std::string(*token);
   out.value = render_value(*type, *token, s.timestamp, now_ms, s.fields);
+  out.event_id = event_id ? std::string(*event_id) : std::string();
   return true;
 }
 

@@ -6,7 +6,10 @@
 // "timestamp" (ms since the epoch) is optional in both; the time of receipt replaces it.
 // Each event is checked: a known type, a valid token id (model::validate_token), its fields
 // against the type's schema (schemas/<TYPE>.json), no field given twice. One invalid event
-// refuses the whole body. The record value is the plan's flat shape, compact JSON:
+// refuses the whole body. A field the schema does not declare (an additive field of a newer
+// backend) is passed through and listed in prepared_event::unknown_fields — or, with
+// `strict` (PUBLISHER_STRICT_SCHEMAS), refused. The record value is the plan's flat shape, compact
+// JSON:
 //   {"type":"TRADE_EXECUTED","tokenId":"BTC","timestamp":1732280000123,"price":42.5,...}
 // with the fields in the order they were given (numbers in shortest round-trip form).
 #include <cstdint>
@@ -27,7 +30,17 @@ struct prepared_event {
   model::event_type type;
   std::string token;  // the record key
   std::string value;  // the record value
+  // Fields the type's schema does not declare, passed through (never with `strict`).
+  std::vector<std::string> unknown_fields;
+  // "eventId" (optional, top level in both forms): the event's own idempotency key. It is
+  // not part of the record value; it travels in the record header odin-idempotency-key.
+  std::string event_id;
+  // The value of the record header odin-idempotency-key (set by the connection): the eventId,
+  // else "<Idempotency-Key>/<index in the request>", else empty (no header).
+  std::string idempotency_header;
 };
+
+inline constexpr std::size_t max_event_id_bytes = 255;
 
 // The violations of one event of the body; pointers are relative to the event
 // ("/data/price" in the nested form, "/price" in the flat one).
@@ -51,8 +64,8 @@ struct ingest_error {
 class ingest {
  public:
   // `schemas` must outlive this.
-  ingest(const schema::event_schemas& schemas, std::size_t max_batch)
-      : schemas_(schemas), max_batch_(max_batch) {}
+  ingest(const schema::event_schemas& schemas, std::size_t max_batch, bool strict = false)
+      : schemas_(schemas), max_batch_(max_batch), strict_(strict) {}
 
   // Parses and checks a body with the caller's parser (one per thread; the result does not
   // refer to it). `now_ms` is the timestamp of events that have none.
@@ -67,6 +80,7 @@ class ingest {
  private:
   const schema::event_schemas& schemas_;
   std::size_t max_batch_;
+  bool strict_;
 };
 
 }  // namespace odin::publisher

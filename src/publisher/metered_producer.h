@@ -24,12 +24,19 @@ class metered_producer final : public bus::producer {
 
   void produce(model::kind kind, std::string_view key, std::string_view value,
                completion done) override;
+  void produce_keyed(model::kind kind, std::string_view key, std::string_view value,
+                     std::string_view idempotency_key, completion done) override;
   std::size_t flush(std::chrono::milliseconds timeout) override { return inner_.flush(timeout); }
+  bus::producer_health health() const override { return inner_.health(); }
 
   const publish_stats& stats() const { return *stats_; }
+  // Counts a request refused before the bus (fail fast) in the stats.
+  void refused(publish_stats::refusal why, std::size_t events) { stats_->refused(why, events); }
   const std::shared_ptr<prometheus::Registry>& registry() const { return registry_; }
 
  private:
+  completion metered(model::kind kind, completion done) const;
+
   bus::producer& inner_;
   std::shared_ptr<prometheus::Registry> registry_;
   // Shared with the completions in flight, which may outlive this object.

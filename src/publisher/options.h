@@ -16,11 +16,23 @@ struct options {
   // The whole request (headers and body) must arrive within this; else 408 and close.
   // It is also how long an idle keep-alive connection stays open.
   std::chrono::milliseconds request_timeout{10000};
-  // Longest wait for the bus to answer every event of a request (a safety net above the
-  // bus's own delivery timeout); past it the answer is 503 "ack_timeout".
-  std::chrono::milliseconds ack_timeout{35000};
+  // PUBLISHER_ACK_TIMEOUT: longest wait for the bus to acknowledge every event of a request —
+  // shorter than a backend's HTTP timeout (5-10 s is usual). Past it the answer is 504
+  // "ack_timeout" with each event's outcome (published / failed / unknown); unknown ones may
+  // still be published later (the bus's delivery timeout is longer).
+  std::chrono::milliseconds ack_timeout{5000};
+  // PUBLISHER_IDEMPOTENCY_WINDOW / _MAX_KEYS: Idempotency-Key and eventId values are
+  // remembered this long (from first seen), at most this many (least recently used first).
+  std::chrono::milliseconds idempotency_window{std::chrono::minutes(5)};
+  std::size_t idempotency_max_keys = 100000;
+  // PUBLISHER_QUEUE_HIGH_WATERMARK: records handed to the bus and not yet acknowledged; a
+  // request that would pass it gets 503 "queue_full" at once, nothing enqueued.
+  std::size_t queue_high_watermark = 50000;
   unsigned io_threads = 1;
   std::size_t max_connections = 1024;  // more get 503 and are closed
+  // PUBLISHER_STRICT_SCHEMAS: refuse events with fields their schema does not declare
+  // (default: pass them through, count them in publisher_unknown_fields_total).
+  bool strict_schemas = false;
   // stop(): how long requests whose events are still on their way to the bus get to finish.
   std::chrono::milliseconds shutdown_timeout{5000};
 };

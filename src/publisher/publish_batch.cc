@@ -3,16 +3,37 @@
 namespace odin::publisher {
 
 publish_batch::publish_batch(std::vector<model::event_type> types)
-    : types_(std::move(types)), outcomes_(types_.size()), remaining_(types_.size()) {}
+    : types_(std::move(types)),
+      outcomes_(types_.size()),
+      skipped_(types_.size(), false),
+      remaining_(types_.size()) {}
+
+void publish_batch::skip(std::size_t index, record_outcome first) {
+  std::lock_guard lock(mutex_);
+  first.duplicate = true;
+  outcomes_[index] = first;
+  if (!skipped_[index]) {
+    skipped_[index] = true;
+    remaining_.fetch_sub(1, std::memory_order_relaxed);
+  }
+}
 
 void publish_batch::start(bus::producer& producer, std::vector<prepared_event> events,
                           std::function<void()> on_done) {
   on_done_ = std::move(on_done);
+  if (remaining_.load() == 0) {  // every event was a repeat
+    auto done = std::move(on_done_);
+    on_done_ = nullptr;
+    if (done) done();
+    return;
+  }
   auto self = shared_from_this();
   for (std::size_t i = 0; i < events.size(); ++i) {
+    if (skipped_[i]) continue;
     const prepared_event& e = events[i];
-    producer.produce(model::kind_of(e.type), e.token, e.value,
-                     [self, i](result<bus::delivery, bus::bus_error> r) { self->complete(i, r); });
+    producer.produce_keyed(
+        model::kind_of(e.type), e.token, e.value, e.idempotency_header,
+        [self, i](result<bus::delivery, bus::bus_error> r) { self->complete(i, r); });
   }
 }
 

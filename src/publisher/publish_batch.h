@@ -21,14 +21,21 @@ struct record_outcome {
   state st = state::pending;
   bus::delivery where;     // published
   bus::bus_error error{};  // failed
+  bool duplicate = false;  // a repeat (eventId seen before): not produced again
 };
 
 class publish_batch : public std::enable_shared_from_this<publish_batch> {
  public:
   explicit publish_batch(std::vector<model::event_type> types);
 
-  // Produces every event (same order as `types`). `on_done` runs once, after the last
-  // completion, on the thread that delivered it (inside this call for the embedded bus).
+  // Before start(): event `index` is a repeat — it is not produced and its outcome is
+  // `first` (marked duplicate).
+  void skip(std::size_t index, record_outcome first);
+
+  // Produces every event not skipped (same order as `types`), with its
+  // prepared_event::idempotency_header when set. `on_done` runs once, after the last
+  // completion, on the thread that delivered it (inside this call for the embedded bus, or
+  // when every event was skipped).
   void start(bus::producer& producer, std::vector<prepared_event> events,
              std::function<void()> on_done);
 
@@ -42,6 +49,7 @@ class publish_batch : public std::enable_shared_from_this<publish_batch> {
   const std::vector<model::event_type> types_;
   mutable std::mutex mutex_;
   std::vector<record_outcome> outcomes_;
+  std::vector<bool> skipped_;
   std::atomic<std::size_t> remaining_;
   std::function<void()> on_done_;
 };

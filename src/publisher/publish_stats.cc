@@ -71,6 +71,15 @@ publish_stats::publish_stats(const model::topic_map& topics,
     published_metric_[model::index(k)] = &published.Add({{"topic", topics_.topic_of(k)}});
     failed_metric_[model::index(k)] = &failed.Add({{"topic", topics_.topic_of(k)}});
   }
+  auto& refused = prometheus::BuildCounter()
+                      .Name("publisher_requests_refused_total")
+                      .Help(
+                          "POST /events answered 503 at once, nothing enqueued, by reason "
+                          "(bus_down: the producer is disconnected; queue_full: above "
+                          "PUBLISHER_QUEUE_HIGH_WATERMARK)")
+                      .Register(*registry_);
+  refused_metric_[0] = &refused.Add({{"reason", "bus_down"}});
+  refused_metric_[1] = &refused.Add({{"reason", "queue_full"}});
   latency_metric_ = &prometheus::BuildHistogram()
                          .Name("publisher_produce_latency_seconds")
                          .Help("From handing an event to the bus to its acknowledgement")
@@ -106,6 +115,12 @@ void publish_stats::failed(model::kind kind, bus::bus_error error) {
   }
   errors_.push_back(std::move(line));
   if (errors_.size() > kept_errors) errors_.pop_front();
+}
+
+void publish_stats::refused(refusal why, std::size_t events) {
+  refused_requests_.fetch_add(1, std::memory_order_relaxed);
+  refused_events_.fetch_add(events, std::memory_order_relaxed);
+  if (auto* c = refused_metric_[static_cast<std::size_t>(why)]) c->Increment();
 }
 
 std::vector<std::string> publish_stats::recent_errors() const {

@@ -39,6 +39,11 @@ class publish_stats {
 
   void published(model::kind kind, std::chrono::steady_clock::duration latency);
   void failed(model::kind kind, bus::bus_error error);
+  // POST /events answered 503 before anything was enqueued (fail fast).
+  enum class refusal : uint8_t { bus_down, queue_full };
+  void refused(refusal why, std::size_t events);
+  uint64_t requests_refused() const { return refused_requests_.load(); }
+  uint64_t events_refused() const { return refused_events_.load(); }
 
   uint64_t messages_published() const { return published_total_.load(); }
   uint64_t messages_failed() const { return failed_total_.load(); }
@@ -68,6 +73,8 @@ class publish_stats {
   std::atomic<uint64_t> published_total_{0};
   std::atomic<uint64_t> failed_total_{0};
   std::atomic<uint64_t> error_count_{0};
+  std::atomic<uint64_t> refused_requests_{0};
+  std::atomic<uint64_t> refused_events_{0};
   std::array<std::atomic<uint64_t>, model::kind_count> by_kind_{};
 
   mutable std::mutex rate_mutex_;
@@ -82,6 +89,7 @@ class publish_stats {
   std::array<prometheus::Counter*, model::kind_count> published_metric_{};
   std::array<prometheus::Counter*, model::kind_count> failed_metric_{};
   prometheus::Histogram* latency_metric_ = nullptr;
+  std::array<prometheus::Counter*, 2> refused_metric_{};  // by refusal
 };
 
 // "2025-11-22T12:53:20.123Z".

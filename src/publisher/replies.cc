@@ -47,20 +47,22 @@ void append_outcome(std::string& out, std::string_view topic, const record_outco
       append_number(out, "partition", o.where.partition);
       out += ',';
       append_number(out, "offset", o.where.offset);
+      out += R"(,"outcome":"published")";
       break;
     case record_outcome::state::failed:
-      out += ',';
+      out += R"(,"outcome":"failed",)";
       append_text(out, "error", bus_error_code(o.error));
       out += ',';
       append_text(out, "message", bus::describe(o.error));
       break;
     case record_outcome::state::pending:
-      out += ',';
-      append_text(out, "error", "pending");
-      out += ',';
-      append_text(out, "message", "no answer from the bus yet: it may still be published");
+      out += R"(,"outcome":"unknown",)";
+      append_text(out, "message",
+                  "no answer from the bus yet: it may still be published (retry only with the "
+                  "same Idempotency-Key or eventId)");
       break;
   }
+  if (o.duplicate) out += R"(,"duplicate":true)";
   out += '}';
 }
 
@@ -122,20 +124,56 @@ answer publish_answer(const model::topic_map& topics, const std::vector<model::e
   if (published == outcomes.size()) {
     return {202, fmt::format(R"({{"accepted":{},"results":{}}})", published, results)};
   }
-  const std::size_t pending = outcomes.size() - published - failed;
+  const std::size_t unknown = outcomes.size() - published - failed;
+  const bool deadline = timed_out && unknown > 0;
   std::string out =
-      timed_out && pending > 0
-          ? error_body("ack_timeout",
-                       fmt::format("the bus did not answer for every event within {} ms",
-                                   ack_timeout.count()))
-          : error_body("bus_unavailable",
-                       bus::describe(first_error.value_or(bus::bus_error::internal)));
+      deadline ? error_body("ack_timeout",
+                            fmt::format("the bus did not acknowledge every event within {} ms "
+                                        "(PUBLISHER_ACK_TIMEOUT)",
+                                        ack_timeout.count()))
+               : error_body("bus_unavailable",
+                            bus::describe(first_error.value_or(bus::bus_error::internal)));
   out.pop_back();
   out += fmt::format(
-      R"(,"published":{},"failed":{},"pending":{},"hint":"retry the events whose result has )"
-      R"(an \"error\"; a \"pending\" one may still be published","results":{}}})",
-      published, failed, pending, results);
-  return {503, std::move(out)};
+      R"(,"published":{},"failed":{},"unknown":{},"hint":"retry the events whose outcome is )"
+      R"(\"failed\"; an \"unknown\" one may still be published: retry it only with the same )"
+      R"(Idempotency-Key or eventId","results":{}}})",
+      published, failed, unknown, results);
+  return {deadline ? 504 : 503, std::move(out), 1};
+}
+
+answer bus_down_answer(const bus::producer_health& health) {
+  std::string out = error_body(
+      "bus_down",
+      fmt::format("the bus is unreachable ({}) since {}; nothing was published: "
+                  "retry later",
+                  health.reason.empty() ? "disconnected" : health.reason, iso8601(health.since)));
+  out.pop_back();
+  out += fmt::format(R"(,"since":{}}})", epoch_ms(health.since));
+  return {503, std::move(out), 1};
+}
+
+answer queue_full_answer(std::size_t queued, std::size_t events, std::size_t watermark) {
+  return {503,
+          error_body("queue_full",
+                     fmt::format("{} events are waiting for the bus; {} more would pass the high "
+                                 "watermark of {} (PUBLISHER_QUEUE_HIGH_WATERMARK); nothing was "
+                                 "published: retry later",
+                                 queued, events, watermark)),
+          1};
+}
+
+answer in_flight_answer(std::string_view what, long event_index) {
+  std::string out = error_body(
+      "idempotency_key_in_flight",
+      fmt::format("a request with this {} is still being published; nothing was published now: "
+                  "retry after it has been answered",
+                  what));
+  if (event_index >= 0) {
+    out.pop_back();
+    out += fmt::format(R"(,"index":{}}})", event_index);
+  }
+  return {409, std::move(out), 1};
 }
 
 void append_simulator(std::string& out, const sim::stats& sim) {
@@ -145,32 +183,69 @@ void append_simulator(std::string& out, const sim::stats& sim) {
       sim.running, sim.rate, sim.tokens, sim.produced, sim.delivered, sim.failed, sim.skipped);
 }
 
+int64_t epoch_ms(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+// The plan's getStats() names and types first (errors: a number; startTime: epoch ms; uptime:
+// ms; messagesPerSecond: published / uptime), then ours under new names.
 std::string stats_body(const publish_stats& stats, const sim::stats& sim) {
+  const double uptime_s = stats.uptime_seconds();
   std::string out = "{";
   append_number(out, "messagesPublished", stats.messages_published());
   out += ',';
   append_number(out, "messagesFailed", stats.messages_failed());
-  out += R"(,"errors":[)";
-  const auto errors = stats.recent_errors();
-  for (std::size_t i = 0; i < errors.size(); ++i) {
-    if (i > 0) out += ',';
-    append_json_string(out, errors[i]);
-  }
-  out += "],";
-  append_number(out, "errorCount", stats.error_count());
   out += ',';
-  append_text(out, "startTime", iso8601(stats.start_time()));
+  append_number(out, "errors", stats.error_count());
+  out += ',';
+  append_number(out, "startTime", epoch_ms(stats.start_time()));
   out += R"(,"byTopic":{)";
   for (model::kind k : model::all_kinds) {
     if (k != model::all_kinds.front()) out += ',';
     append_number(out, stats.topics().topic_of(k), stats.published_to(k));
   }
   out += "},";
-  append_number(out, "uptime", std::round(stats.uptime_seconds() * 1000) / 1000);
+  append_number(out, "uptime", static_cast<int64_t>(uptime_s * 1000));
   out += ',';
-  append_number(out, "messagesPerSecond", std::round(stats.messages_per_second() * 100) / 100);
+  const double average =
+      uptime_s > 0 ? static_cast<double>(stats.messages_published()) / uptime_s : 0;
+  append_number(out, "messagesPerSecond", std::round(average * 100) / 100);
+  out += ',';
+  append_number(out, "messagesPerSecondRecent",
+                std::round(stats.messages_per_second() * 100) / 100);
+  out += R"(,"recentErrors":[)";
+  const auto errors = stats.recent_errors();
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    if (i > 0) out += ',';
+    append_json_string(out, errors[i]);
+  }
+  out += "],";
+  append_text(out, "startTimeIso", iso8601(stats.start_time()));
+  out += ',';
+  append_number(out, "requestsRefused", stats.requests_refused());
+  out += ',';
+  append_number(out, "eventsRefused", stats.events_refused());
   out += R"(,"simulator":)";
   append_simulator(out, sim);
+  out += '}';
+  return out;
+}
+
+std::string health_body(const publish_stats& stats, const bus::producer_health& health) {
+  std::string out = R"({"status":"healthy",)";
+  append_number(out, "uptime", static_cast<int64_t>(stats.uptime_seconds() * 1000));
+  out += ',';
+  append_text(out, "publisher", health.connected ? "connected" : "disconnected");
+  if (!health.connected) {
+    out += ',';
+    append_text(out, "reason", health.reason);
+    out += ',';
+    append_number(out, "since", epoch_ms(health.since));
+    out += ',';
+    append_text(out, "sinceIso", iso8601(health.since));
+  }
+  out += ',';
+  append_number(out, "queued", health.queued);
   out += '}';
   return out;
 }

@@ -28,19 +28,40 @@ std::string ingest_error_body(const ingest_error& e);
 struct answer {
   int status = 200;
   std::string body;
+  int retry_after = 0;  // seconds; > 0 adds a Retry-After header
 };
 
 // The answer to POST /events once the bus has spoken (or ack_timeout passed, `timed_out`):
-// 202 {"accepted":N,"results":[{"topic":..,"partition":..,"offset":..}]} when every event was
-// published; else 503 "bus_unavailable" (message: bus::describe of the first failure) or
-// "ack_timeout", with "published", "failed", "pending" counts, a "hint", and one result per
-// event, in request order, saying what became of it.
+// 202 {"accepted":N,"results":[{"topic":..,"partition":..,"offset":..,"outcome":"published"}]}
+// when every event was published; else, with "published", "failed", "unknown" counts, a
+// "hint" and one result per event in request order ("outcome": published / failed / unknown):
+// 504 "ack_timeout" when some are still unknown at the deadline, 503 "bus_unavailable"
+// (message: bus::describe of the first failure) when some failed. A result of a repeated
+// eventId has "duplicate":true.
 answer publish_answer(const model::topic_map& topics, const std::vector<model::event_type>& types,
                       const std::vector<record_outcome>& outcomes, bool timed_out,
                       std::chrono::milliseconds ack_timeout);
 
-// GET /stats.
+// 503 "bus_down" (nothing enqueued): the producer is disconnected since `since`.
+answer bus_down_answer(const bus::producer_health& health);
+// 503 "queue_full" (nothing enqueued): `queued` + `events` would pass `watermark`.
+answer queue_full_answer(std::size_t queued, std::size_t events, std::size_t watermark);
+// 409 "idempotency_key_in_flight": the first request with this key (or an event with this
+// eventId, `event_index` >= 0) has not finished yet.
+answer in_flight_answer(std::string_view what, long event_index);
+
+// GET /stats: the plan's fields with the plan's types — messagesPublished, messagesFailed,
+// errors (a count), startTime (epoch ms), byTopic, uptime (ms), messagesPerSecond (published
+// / uptime) — then messagesPerSecondRecent (last 5 s), recentErrors (the last 10, text),
+// startTimeIso, simulator.
 std::string stats_body(const publish_stats& stats, const sim::stats& sim);
+
+// GET /health: {"status":"healthy","uptime":<ms>,"publisher":"connected"}; when the producer is
+// disconnected "publisher":"disconnected" with "reason" and "since" (epoch ms, and sinceIso);
+// always "queued" (records not yet acknowledged).
+std::string health_body(const publish_stats& stats, const bus::producer_health& health);
+
+int64_t epoch_ms(std::chrono::system_clock::time_point t);
 
 // The "simulator" object of /stats and /control answers.
 void append_simulator(std::string& out, const sim::stats& sim);

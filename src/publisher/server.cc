@@ -79,7 +79,10 @@ void server::impl::start() {
   const unsigned n = std::max(1u, o.io_threads);
   for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { ioc_->run(); });
   started_ = true;
-  spdlog::info("publisher: HTTP API on {}:{} ({} I/O threads)", o.host, port_, n);
+  spdlog::info("publisher: HTTP API on {}:{} ({} I/O threads); {}", o.host, port_, n,
+               o.strict_schemas
+                   ? "strict schemas: events with undeclared fields are refused"
+                   : "undeclared event fields are passed through (PUBLISHER_STRICT_SCHEMAS=false)");
 }
 
 void server::impl::accept() {

@@ -23,9 +23,12 @@ server_context::server_context(const options& o, metered_producer& p, sim::simul
     : opts(o),
       producer(p),
       simulator(s),
-      ingester(schemas, o.max_batch),
+      ingester(schemas, o.max_batch, o.strict_schemas),
       registry(std::move(r)),
-      gate(std::move(g)) {
+      gate(std::move(g)),
+      unknown(*registry),
+      idempotency(std::make_shared<idempotency_store>(o.idempotency_window, o.idempotency_max_keys,
+                                                      registry)) {
   http_requests = &prometheus::BuildCounter()
                        .Name("publisher_http_requests_total")
                        .Help("HTTP answers of the publisher, by path and status")

@@ -10,9 +10,11 @@
 #include <boost/asio/io_context.hpp>
 
 #include "model/topic_map.h"
+#include "publisher/idempotency_store.h"
 #include "publisher/ingest.h"
 #include "publisher/metered_producer.h"
 #include "publisher/options.h"
+#include "publisher/unknown_fields.h"
 #include "schema/event_schemas.h"
 #include "sim/simulator.h"
 
@@ -55,6 +57,9 @@ struct server_context {
   std::shared_ptr<prometheus::Registry> registry;
   prometheus::Family<prometheus::Counter>* http_requests = nullptr;
   std::shared_ptr<dispatch_gate> gate;
+  unknown_fields unknown;  // publisher_unknown_fields_total
+  // Shared with the completions in flight, which may outlive the server.
+  std::shared_ptr<idempotency_store> idempotency;
 
   std::atomic<std::size_t> connections{0};
   std::atomic<std::size_t> in_flight{0};  // POST /events waiting for the bus

@@ -249,4 +249,8 @@ bool compiled_schema::validate_members(std::span<const member> members,
   return c.clean();
 }
 
+bool compiled_schema::declares(std::string_view key) const {
+  return root_->properties.find(key) != root_->properties.end();
+}
+
 }  // namespace odin::schema

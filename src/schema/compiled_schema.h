@@ -66,6 +66,10 @@ class compiled_schema {
   bool validate_members(std::span<const member> members, std::string_view missing_prefix,
                         std::vector<violation>& out) const;
 
+  // Whether the root schema names `key` under "properties" (the publisher tells declared
+  // fields from additive ones with it).
+  bool declares(std::string_view key) const;
+
  private:
   explicit compiled_schema(std::shared_ptr<const detail::node> root) : root_(std::move(root)) {}
   std::shared_ptr<const detail::node> root_;

@@ -38,7 +38,7 @@ TEST(Control, StartRunsAtTheRequestedRateAndStopStops) {
 
   const json stats = json::parse(get(stack.port(), "/stats").body);
   EXPECT_EQ(stats["simulator"]["running"], true);
-  EXPECT_NEAR(stats["messagesPerSecond"].get<double>(), 200, 40);
+  EXPECT_NEAR(stats["messagesPerSecondRecent"].get<double>(), 200, 40);
   EXPECT_GE(stats["messagesPublished"].get<uint64_t>(), n1);
 
   const json stopped = control(stack, R"({"action":"stop"})", 200);

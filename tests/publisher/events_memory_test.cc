@@ -98,16 +98,37 @@ TEST(EventsMemory, HealthAndStatsShape) {
   memory_stack stack;
   const http_answer h = get(stack.port(), "/health");
   EXPECT_EQ(h.status, 200);
-  EXPECT_EQ(json::parse(h.body), json::parse(R"({"status":"ok"})"));
+  // The plan's /health: {status, uptime (ms), publisher}.
+  const json health = json::parse(h.body);
+  EXPECT_EQ(health["status"], "healthy");
+  EXPECT_TRUE(health["uptime"].is_number_integer()) << h.body;
+  EXPECT_EQ(health["publisher"], "connected");
   const json s = json::parse(get(stack.port(), "/stats").body);
-  for (const char* key : {"messagesPublished", "messagesFailed", "errors", "errorCount",
-                          "startTime", "byTopic", "uptime", "messagesPerSecond", "simulator"}) {
-    EXPECT_TRUE(s.contains(key)) << key;
+  // The plan's getStats(): these names with these types, first and in this order.
+  const std::vector<std::string> plan = {"messagesPublished", "messagesFailed", "errors",
+                                         "startTime",         "byTopic",        "uptime",
+                                         "messagesPerSecond"};
+  std::vector<std::string> first;
+  for (auto it = s.begin(); it != s.end() && first.size() < plan.size(); ++it) {
+    first.push_back(it.key());
   }
+  EXPECT_EQ(first, plan);
+  EXPECT_TRUE(s["errors"].is_number_integer());
+  EXPECT_TRUE(s["uptime"].is_number_integer());
+  EXPECT_TRUE(s["startTime"].is_number_integer());
+  EXPECT_TRUE(s["messagesPerSecond"].is_number());
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  EXPECT_LE(s["startTime"].get<int64_t>(), now_ms);
+  EXPECT_GT(s["startTime"].get<int64_t>(), now_ms - 60'000);
+  EXPECT_LE(s["uptime"].get<int64_t>(), now_ms - s["startTime"].get<int64_t>() + 1);
   EXPECT_EQ(s["byTopic"].size(), 8u);
-  EXPECT_TRUE(s["errors"].is_array());
+  // Ours, under new names.
+  EXPECT_TRUE(s["recentErrors"].is_array());
+  EXPECT_TRUE(s["messagesPerSecondRecent"].is_number());
   EXPECT_THAT(
-      s["startTime"].get<std::string>(),
+      s["startTimeIso"].get<std::string>(),
       ::testing::MatchesRegex("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}Z"));
   for (const char* key : {"running", "rate", "tokens", "produced", "delivered", "failed"}) {
     EXPECT_TRUE(s["simulator"].contains(key)) << key;

@@ -77,8 +77,8 @@ std::vector<bad_case> bad_cases() {
       {"empty batch", request_text("POST", "/events", "[]"), 400, "empty_batch", "no events"},
       {"wrong content type", request_text("POST", "/events", trade, "text/plain"), 415,
        "unsupported_media_type", "application/json"},
-      {"no content type", request_text("POST", "/events", trade, {}), 415, "unsupported_media_type",
-       "application/json"},
+      {"multipart content type", request_text("POST", "/events", trade, "multipart/form-data"), 415,
+       "unsupported_media_type", "application/json"},
       {"malformed HTTP", "HELLO WORLD\r\n\r\n", 400, "bad_request", "malformed HTTP request"},
       {"control: invalid JSON", request_text("POST", "/control", "{"), 400, "invalid_json",
        "not valid JSON"},
@@ -165,7 +165,8 @@ TEST(HttpInput, KeepAliveServesSeveralRequestsThenIdleConnectionsClose) {
   // Two pipelined requests.
   ASSERT_TRUE(
       client.send(request_text("GET", "/health", {}, {}) + request_text("GET", "/stats", {}, {})));
-  EXPECT_EQ(client.read_answer(5s).value_or(http_answer{}).body, R"({"status":"ok"})");
+  EXPECT_THAT(client.read_answer(5s).value_or(http_answer{}).body,
+              HasSubstr(R"("publisher":"connected")"));
   EXPECT_EQ(json::parse(client.read_answer(5s).value_or(http_answer{}).body)["messagesPublished"],
             3);
   // Idle past request_timeout (1 s): closed without an answer.

@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -43,6 +44,18 @@ TEST(SchemaCatalog, EmbeddedTextsAreTheFilesOnDisk) {
   }
 }
 
+// The fields the plan's simulator (generateEventData) always sends for a type.
+std::vector<std::string_view> plan_fields(std::string_view type) {
+  if (type == "TRADE_EXECUTED" || type == "BUY_COMPLETED" || type == "SELL_COMPLETED")
+    return {"price", "volume", "side", "amount"};
+  if (type == "LIQUIDITY_ADDED" || type == "LIQUIDITY_REMOVED") return {"btcAmount", "tokenAmount"};
+  if (type == "METADATA_UPDATED") return {"name", "description"};
+  if (type == "ANALYTICS_RECALCULATED" || type == "PRICE_DELTA_UPDATED")
+    return {"priceChange24h", "volume24h", "holders"};
+  if (type == "COMMENT_POSTED") return {"text", "author"};
+  return {};
+}
+
 TEST(SchemaCatalog, EachSchemaDescribesItsTypeAndTheEnvelope) {
   simdjson::dom::parser parser;
   for (model::event_type t : model::all_event_types()) {
@@ -53,12 +66,15 @@ TEST(SchemaCatalog, EachSchemaDescribesItsTypeAndTheEnvelope) {
     EXPECT_EQ(doc["title"].get_string().value(), name);
     EXPECT_EQ(doc["type"].get_string().value(), "object");
     EXPECT_EQ(doc["properties"]["type"]["const"].get_string().value(), name);
-    EXPECT_EQ(doc["additionalProperties"].get_bool().value(), false);
+    // Additive fields pass (the publisher counts them, or refuses them when strict).
+    EXPECT_EQ(doc["additionalProperties"].get_bool().value(), true);
+    // Required: the envelope and what the plan's generateEventData always sends, no more.
     std::set<std::string_view> required;
     const simdjson::dom::array names = doc["required"].get_array().value();
     for (auto r : names) required.insert(r.get_string().value());
-    EXPECT_TRUE(required.contains("type") && required.contains("tokenId") &&
-                required.contains("timestamp"));
+    std::set<std::string_view> expected = {"type", "tokenId", "timestamp"};
+    for (std::string_view f : plan_fields(name)) expected.insert(f);
+    EXPECT_EQ(required, expected);
     EXPECT_EQ(doc["properties"]["tokenId"]["maxLength"].get_int64().value(), 32);
   }
 }
@@ -101,10 +117,16 @@ TEST(SchemaCatalog, SchemasRejectWrongPayloads) {
                          R"({"type":"TRADE_EXECUTED","tokenId":"BTC","timestamp":1,"price":-1,)"
                          R"("volume":1,"side":"buy","amount":1})"),
               ElementsAre(Field(&violation::pointer, "/price")));
+  // The plan's simulator sends either side for BUY/SELL_COMPLETED; nothing else.
   EXPECT_THAT(violations(model::event_type::buy_completed,
                          R"({"type":"BUY_COMPLETED","tokenId":"BTC","timestamp":1,"price":1,)"
-                         R"("volume":1,"side":"sell","amount":1})"),
+                         R"("volume":1,"side":"hold","amount":1})"),
               ElementsAre(Field(&violation::pointer, "/side")));
+  // An optional field, when present, is still typed.
+  EXPECT_THAT(violations(model::event_type::comment_posted,
+                         R"({"type":"COMMENT_POSTED","tokenId":"BTC","timestamp":1,"text":"t",)"
+                         R"("author":"a","commentId":7})"),
+              ElementsAre(Field(&violation::pointer, "/commentId")));
   EXPECT_THAT(violations(model::event_type::comment_upvoted,
                          R"({"type":"COMMENT_UPVOTED","tokenId":"BTC","timestamp":1,)"
                          R"("commentId":"c1","upvotes":1.5})"),
