@@ -2,8 +2,9 @@
 # Validates everything under deploy/ without Docker; exits non-zero on the first failing step.
 #   - promtool (Debian package `prometheus`): Prometheus config, alert rules, rule unit tests
 #   - deploy/check_configs.py (Debian python3-yaml): YAML/JSON syntax, compose consistency,
-#     dashboards (data source, layout, every PromQL query parsed by promtool, metric names),
-#     Dockerfile runtime packages known to apt
+#     dashboards (data source, layout, every PromQL query parsed by promtool), env examples vs
+#     the compose file's ${VARS}, the Makefile's shortcuts (make -n), Dockerfile runtime
+#     packages known to apt. Metric names: ctest deploy_prometheus_test (a real Prometheus).
 #   - shellcheck on this script, when installed
 # Installs prometheus and python3-yaml with apt-get when missing (idempotent). On a systemd
 # host the prometheus package would start a server on :9090, which collides with the compose

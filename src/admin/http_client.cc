@@ -64,14 +64,39 @@ asio::awaitable<void> run_exchange(exchange& x) {
   (void)endpoint, (void)written, (void)read;
 }
 
+// `what` names the server and the flag that points at it: "schema registry (--registry)".
 admin_error exchange_error(const exchange& x, const http_url& url, std::string_view what) {
+  const std::size_t paren = what.find(" (");
+  const std::string_view name = what.substr(0, paren);
+  const std::string_view hint = paren == std::string_view::npos ? "" : what.substr(paren);
   if (x.error == beast::error::timeout || (!x.done && !x.error)) {
-    return {admin_errc::timed_out,
-            fmt::format("no answer from {} {} within {} — is it running? (--registry)", what,
-                        url.text, format_seconds(x.timeout))};
+    return {admin_errc::timed_out, fmt::format("no answer from {} {} within {} — is it running?{}",
+                                               name, url.text, format_seconds(x.timeout), hint)};
   }
-  return {admin_errc::transport, fmt::format("{} {}: could not {}: {} (--registry)", what, url.text,
-                                             x.stage, x.error.message())};
+  return {admin_errc::transport, fmt::format("{} {}: could not {}: {}{}", name, url.text, x.stage,
+                                             x.error.message(), hint)};
+}
+
+admin_result<http_reply> send(exchange& x, const http_url& url, std::string_view what) {
+  asio::io_context io;
+  asio::co_spawn(io, run_exchange(x), [](std::exception_ptr e) {
+    if (e) std::rethrow_exception(e);
+  });
+  io.run_for(x.timeout + milliseconds(500));  // the stream's own deadline normally ends it first
+  if (!x.done) return exchange_error(x, url, what);
+  return http_reply{static_cast<int>(x.response.result_int()), std::move(x.response.body())};
+}
+
+exchange make_exchange(const http_url& url, http::verb verb, const std::string& target,
+                       milliseconds timeout) {
+  exchange x;
+  x.host = url.host;
+  x.port = url.port;
+  x.timeout = timeout;
+  x.request = {verb, url.base_path + target, 11};
+  x.request.set(http::field::host, url.host + ":" + url.port);
+  x.request.set(http::field::user_agent, "odin");
+  return x;
 }
 
 }  // namespace
@@ -80,8 +105,9 @@ admin_result<http_url> parse_http_url(std::string_view url) {
   constexpr std::string_view scheme = "http://";
   if (url.starts_with("https://")) {
     return admin_error{admin_errc::invalid_argument,
-                       fmt::format("{}: https is not supported; use the registry's plain http "
-                                   "listener (Redpanda: :8081) or a TLS-terminating proxy",
+                       fmt::format("{}: https is not supported; use the plain http listener "
+                                   "(Redpanda: registry :8081, Admin API :9644) or a "
+                                   "TLS-terminating proxy",
                                    url)};
   }
   if (!url.starts_with(scheme) || url.size() == scheme.size()) {
@@ -114,24 +140,20 @@ admin_result<http_url> parse_http_url(std::string_view url) {
 admin_result<http_reply> http_post(const http_url& url, const std::string& target,
                                    const std::string& body, const std::string& content_type,
                                    milliseconds timeout, std::string_view what) {
-  exchange x;
-  x.host = url.host;
-  x.port = url.port;
-  x.timeout = timeout;
-  x.request = {http::verb::post, url.base_path + target, 11};
-  x.request.set(http::field::host, url.host + ":" + url.port);
-  x.request.set(http::field::user_agent, "odin");
+  exchange x = make_exchange(url, http::verb::post, target, timeout);
   x.request.set(http::field::content_type, content_type);
   x.request.set(http::field::accept, content_type + ", application/json");
   x.request.body() = body;
   x.request.prepare_payload();
-  asio::io_context io;
-  asio::co_spawn(io, run_exchange(x), [](std::exception_ptr e) {
-    if (e) std::rethrow_exception(e);
-  });
-  io.run_for(timeout + milliseconds(500));  // the stream's own deadline normally ends it first
-  if (!x.done) return exchange_error(x, url, what);
-  return http_reply{static_cast<int>(x.response.result_int()), std::move(x.response.body())};
+  return send(x, url, what);
+}
+
+admin_result<http_reply> http_get(const http_url& url, const std::string& target,
+                                  milliseconds timeout, std::string_view what) {
+  exchange x = make_exchange(url, http::verb::get, target, timeout);
+  x.request.set(http::field::accept, "application/json");
+  x.request.prepare_payload();
+  return send(x, url, what);
 }
 
 std::string url_encode_segment(std::string_view text) {

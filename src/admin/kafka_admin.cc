@@ -264,9 +264,22 @@ topic_configs to_topic_configs(const rd_kafka_ConfigResource_t* res) {
 
 admin_result<std::vector<topic_configs>> kafka_admin::describe_configs(
     std::span<const std::string> topics) {
+  return describe(RD_KAFKA_RESOURCE_TOPIC, topics);
+}
+
+admin_result<topic_configs> kafka_admin::describe_broker_configs(int32_t broker_id) {
+  const std::string name = std::to_string(broker_id);
+  auto configs = describe(RD_KAFKA_RESOURCE_BROKER, std::span<const std::string>(&name, 1));
+  if (!configs) return configs.error();
+  return std::move(configs.value().front());
+}
+
+admin_result<std::vector<topic_configs>> kafka_admin::describe(int resource_type,
+                                                               std::span<const std::string> names) {
   std::vector<rd_kafka_ConfigResource_t*> resources;
-  for (const std::string& t : topics) {
-    resources.push_back(rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, t.c_str()));
+  for (const std::string& n : names) {
+    resources.push_back(rd_kafka_ConfigResource_new(
+        static_cast<rd_kafka_ResourceType_t>(resource_type), n.c_str()));
   }
   auto destroy = [&] { rd_kafka_ConfigResource_destroy_array(resources.data(), resources.size()); };
   auto options = make_options(client_->c_ptr(), RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, timeout_);
@@ -285,10 +298,10 @@ admin_result<std::vector<topic_configs>> kafka_admin::describe_configs(
   const rd_kafka_ConfigResource_t** res = rd_kafka_DescribeConfigs_result_resources(
       rd_kafka_event_DescribeConfigs_result(owned.get()), &count);
   std::vector<topic_configs> out;
-  for (const std::string& t : topics) {
-    topic_configs tc{t, {}, "no result from the broker"};
+  for (const std::string& n : names) {
+    topic_configs tc{n, {}, "no result from the broker"};
     for (std::size_t i = 0; i < count; ++i) {
-      if (t == rd_kafka_ConfigResource_name(res[i])) tc = to_topic_configs(res[i]);
+      if (n == rd_kafka_ConfigResource_name(res[i])) tc = to_topic_configs(res[i]);
     }
     out.push_back(std::move(tc));
   }

@@ -73,7 +73,7 @@ struct config_entry {
 };
 
 struct topic_configs {
-  std::string topic;
+  std::string topic;  // or the broker id, for a broker resource
   std::map<std::string, config_entry> entries;
   std::string error;  // the broker's error for this topic, entries then empty
 };
@@ -93,12 +93,17 @@ class kafka_admin {
   admin_result<std::vector<create_result>> create_topics(std::span<const topic_spec> specs);
   // The configs of each topic, in the order asked.
   admin_result<std::vector<topic_configs>> describe_configs(std::span<const std::string> topics);
+  // The configs of one broker (DescribeConfigs on the BROKER resource; `topic` holds its id).
+  admin_result<topic_configs> describe_broker_configs(int32_t broker_id);
 
   const std::string& brokers() const { return brokers_; }
   std::chrono::milliseconds timeout() const { return timeout_; }
 
  private:
   admin_error timeout_error(const char* what) const;
+  // DescribeConfigs of `names`, all of `resource_type` (rd_kafka_ResourceType_t).
+  admin_result<std::vector<topic_configs>> describe(int resource_type,
+                                                    std::span<const std::string> names);
   // Waits for the result event of an admin request; checks the request-level error.
   admin_result<rd_kafka_op_s*> await_result(rd_kafka_queue_s* queue, int event_type,
                                             const char* what);

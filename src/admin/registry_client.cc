@@ -29,7 +29,8 @@ registry_client::registry_client(http_url url, std::chrono::milliseconds timeout
 admin_result<http_reply> registry_client::post(const std::string& target,
                                                const schema_subject& subject) {
   const json body = {{"schema", subject.schema}, {"schemaType", subject.schema_type}};
-  return http_post(url_, target, body.dump(), registry_content_type, timeout_, "schema registry");
+  return http_post(url_, target, body.dump(), registry_content_type, timeout_,
+                   "schema registry (--registry)");
 }
 
 admin_error registry_client::registry_error(const http_reply& reply) const {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "admin/cluster_limits.h"
 #include "admin/text_table.h"
 #include "admin/topic_check.h"
 
@@ -78,7 +79,8 @@ void print_create_summary(const create_tally& t, std::size_t total, std::ostream
 
 }  // namespace
 
-int run_topics_create(kafka_admin& admin, const std::vector<topic_spec>& specs, std::ostream& out,
+int run_topics_create(kafka_admin& admin, const std::vector<topic_spec>& specs,
+                      const std::optional<http_url>& admin_api, std::ostream& out,
                       std::ostream& err) {
   auto cluster = admin.metadata();
   if (!cluster) {
@@ -99,6 +101,11 @@ int run_topics_create(kafka_admin& admin, const std::vector<topic_spec>& specs, 
   if (!existing.empty()) configs = admin.describe_configs(existing);
   const int code = print_create_results(specs, results.value(), cluster.value(), configs, out);
   if (!configs) err << "odin topics create: " << configs.error().message << '\n';
+  if (!cluster.value().brokers.empty()) {
+    const cluster_limits limits =
+        read_cluster_limits(admin, cluster.value().brokers.front().id, admin_api);
+    print_retention_check(retentions_of(specs), limits, err);
+  }
   return code;
 }
 
@@ -216,7 +223,8 @@ bool print_topic_description(const topic_info& meta, const topic_configs* config
 }
 
 int run_topics_describe(kafka_admin& admin, const model::topic_map& topics,
-                        std::vector<std::string> names, std::ostream& out, std::ostream& err) {
+                        std::vector<std::string> names, const std::optional<http_url>& admin_api,
+                        std::ostream& out, std::ostream& err) {
   if (names.empty()) names = odin_topic_names(topics);
   auto cluster = admin.metadata();
   if (!cluster) {
@@ -247,6 +255,15 @@ int run_topics_describe(kafka_admin& admin, const model::topic_map& topics,
   if (!configs) {
     err << "odin topics describe: " << configs.error().message << '\n';
     return 1;
+  }
+  std::vector<topic_retention> retentions;
+  for (const topic_configs& tc : configs.value()) {
+    if (auto r = retention_from(tc)) retentions.push_back(std::move(*r));
+  }
+  if (!cluster.value().brokers.empty()) {
+    const cluster_limits limits =
+        read_cluster_limits(admin, cluster.value().brokers.front().id, admin_api);
+    print_retention_check(retentions, limits, err);
   }
   return exit_code;
 }

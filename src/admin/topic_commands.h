@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "admin/http_client.h"
 #include "admin/kafka_admin.h"
 #include "admin/topic_spec.h"
 #include "model/topic_map.h"
@@ -15,8 +16,11 @@
 namespace odin::admin {
 
 // Creates every spec; an existing topic is reported ("exists") and its configs are compared
-// with the spec, key by key.
-int run_topics_create(kafka_admin& admin, const std::vector<topic_spec>& specs, std::ostream& out,
+// with the spec, key by key. Then reads the cluster's limits (cluster_limits.h; Redpanda's Admin
+// API at `admin_api` when set) and warns about every retention they defeat — a warning or a
+// note on `err`, never a different exit code.
+int run_topics_create(kafka_admin& admin, const std::vector<topic_spec>& specs,
+                      const std::optional<http_url>& admin_api, std::ostream& out,
                       std::ostream& err);
 
 // The table of `create` from the broker's answers (one result per spec; `configs` holds the
@@ -37,8 +41,10 @@ bool print_topic_description(const topic_info& meta, const topic_configs* config
                              const std::optional<topic_spec>& spec, std::ostream& out);
 
 // Partitions (leader, replicas, ISR) and configs of each topic in `names` (empty = the Odin
-// topics), with the spec keys that differ marked.
+// topics), with the spec keys that differ marked; then the retention check of create, against
+// the retention.ms / segment.ms the broker reports.
 int run_topics_describe(kafka_admin& admin, const model::topic_map& topics,
-                        std::vector<std::string> names, std::ostream& out, std::ostream& err);
+                        std::vector<std::string> names, const std::optional<http_url>& admin_api,
+                        std::ostream& out, std::ostream& err);
 
 }  // namespace odin::admin

@@ -4,9 +4,11 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "admin/http_client.h"
 #include "admin/kafka_admin.h"
 #include "admin/topic_commands.h"
 #include "app/commands.h"
@@ -24,7 +26,23 @@ struct topics_flags {
   int partitions = admin::default_partitions;
   bool telemetry = true;
   std::vector<std::string> names;
+  std::string admin_url;  // Redpanda Admin API, for the cluster's log_segment_ms_min
 };
+
+void add_admin_url(CLI::App* child, topics_flags& flags) {
+  child
+      ->add_option("--admin-url", flags.admin_url,
+                   "Redpanda Admin API, http://host:9644: reads the cluster's log_segment_ms_min "
+                   "and warns about retentions it defeats (optional)")
+      ->envname("REDPANDA_ADMIN_URL");
+}
+
+std::optional<admin::http_url> admin_api(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  auto url = admin::parse_http_url(text);
+  if (!url) throw config::config_error("--admin-url / REDPANDA_ADMIN_URL " + url.error().message);
+  return std::move(url).value();
+}
 
 // One child subcommand with the Kafka + logging settings and --timeout.
 std::shared_ptr<config::loader> add_child(CLI::App* child, topics_flags& flags) {
@@ -46,15 +64,16 @@ std::chrono::milliseconds parse_timeout(const std::string& text) {
 
 int run_child(const std::string& name, const config::loader& cfg, const topics_flags& flags) {
   config::settings s = load_settings(cfg);
+  const std::optional<admin::http_url> api = admin_api(flags.admin_url);
   admin::kafka_admin admin(s.kafka, parse_timeout(flags.timeout));
   if (name == "create") {
     std::vector<admin::topic_spec> specs =
         admin::odin_topic_specs(s.kafka.topics, flags.replication_factor, flags.partitions);
     if (flags.telemetry) specs.push_back(admin::market_telemetry_spec(flags.replication_factor));
-    return admin::run_topics_create(admin, specs, std::cout, std::cerr);
+    return admin::run_topics_create(admin, specs, api, std::cout, std::cerr);
   }
   if (name == "list") return admin::run_topics_list(admin, s.kafka.topics, std::cout, std::cerr);
-  return admin::run_topics_describe(admin, s.kafka.topics, flags.names, std::cout, std::cerr);
+  return admin::run_topics_describe(admin, s.kafka.topics, flags.names, api, std::cout, std::cerr);
 }
 
 }  // namespace
@@ -84,6 +103,8 @@ command register_topics(CLI::App& app) {
   CLI::App* describe = cmd->add_subcommand(
       "describe", "Partitions, leaders, replicas, ISR and configs (default: the Odin topics).");
   describe->add_option("TOPIC", flags->names, "topics to describe");
+  add_admin_url(create, *flags);
+  add_admin_url(describe, *flags);
   std::vector<std::pair<CLI::App*, std::shared_ptr<config::loader>>> children;
   for (CLI::App* child : {create, list, describe})
     children.emplace_back(child, add_child(child, *flags));

@@ -46,7 +46,8 @@ asio::awaitable<void> serve(fake_registry& registry, tcp::socket socket) {
       req.method() == http::verb::post
           ? registry.handle({std::string(req.target()), std::string(req[http::field::content_type]),
                              req.body()})
-          : error_reply(405, 405, "method not allowed");
+      : req.method() == http::verb::get ? registry.handle_get(std::string(req.target()))
+                                        : error_reply(405, 405, "method not allowed");
   http::response<http::string_body> res{static_cast<http::status>(r.status), 11};
   res.set(http::field::content_type, "application/vnd.schemaregistry.v1+json");
   res.body() = r.body;
@@ -96,6 +97,18 @@ void fake_registry::fail_register(const std::string& subject, int status, int er
                                   std::string message) {
   std::lock_guard lock(mutex_);
   failures_[subject] = error_reply(status, error_code, message);
+}
+
+void fake_registry::serve_get(const std::string& target, reply r) {
+  std::lock_guard lock(mutex_);
+  gets_[target] = std::move(r);
+}
+
+fake_registry::reply fake_registry::handle_get(const std::string& target) {
+  std::lock_guard lock(mutex_);
+  requests_.push_back({target, "", ""});
+  const auto it = gets_.find(target);
+  return it != gets_.end() ? it->second : error_reply(404, 404, "HTTP 404 Not Found");
 }
 
 fake_registry::reply fake_registry::handle(const request& r) {

@@ -3,7 +3,8 @@
 // `odin schemas register` uses, on 127.0.0.1 (any free port), served from its own thread:
 //   POST /subjects/{subject}           200 {subject,id,version,schema} | 404 40401 / 40403
 //   POST /subjects/{subject}/versions  200 {"id": N} (same schema text + type → same id)
-// Errors are Confluent-style bodies {"error_code": N, "message": "..."}.
+// Errors are Confluent-style bodies {"error_code": N, "message": "..."}. GET answers are canned
+// (serve_get), e.g. Redpanda's Admin API GET /v1/cluster_config for `odin topics --admin-url`.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
@@ -43,7 +44,11 @@ class fake_registry {
     int status = 200;
     std::string body;
   };
+  // GET `target` is answered with `r` from now on (other GETs: 404).
+  void serve_get(const std::string& target, reply r);
+
   reply handle(const request& r);  // public for the server coroutine
+  reply handle_get(const std::string& target);
 
  private:
   reply lookup(const std::string& subject, const version& v);
@@ -53,6 +58,7 @@ class fake_registry {
   std::vector<request> requests_;
   std::map<std::string, std::vector<version>> subjects_;
   std::map<std::string, reply> failures_;
+  std::map<std::string, reply> gets_;
   std::map<std::pair<std::string, std::string>, int> ids_;  // (type, schema) → id
   int next_id_ = 1;
 

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <sstream>
 
+#include "admin/cluster_limits.h"
+#include "admin/fake_registry.h"
 #include "admin/kafka_admin.h"
 #include "admin/topic_commands.h"
 #include "support/mock_cluster.h"
@@ -103,8 +105,9 @@ TEST_F(AdminAgainstMock, CreateFailsWithTheTimeoutMessageNotAHang) {
   kafka_admin admin(options_for(cluster_.bootstrap()), timeout);
   std::vector<topic_spec> specs = odin_topic_specs(model::topic_map{}, 3);
   specs.push_back(market_telemetry_spec(3));
-  const captured c =
-      run([&](auto& out, auto& err) { return run_topics_create(admin, specs, out, err); });
+  const captured c = run([&](auto& out, auto& err) {
+    return run_topics_create(admin, specs, std::nullopt, out, err);
+  });
   EXPECT_EQ(c.code, 1);
   EXPECT_LT(c.took, allowed);
   EXPECT_NE(c.err.find("no answer from brokers " + cluster_.bootstrap()), std::string::npos)
@@ -116,7 +119,7 @@ TEST_F(AdminAgainstMock, CreateFailsWithTheTimeoutMessageNotAHang) {
 TEST_F(AdminAgainstMock, DescribeShowsPartitionsThenFailsOnConfigsWithinTheTimeout) {
   kafka_admin admin(options_for(cluster_.bootstrap()), timeout);
   const captured c = run([&](auto& out, auto& err) {
-    return run_topics_describe(admin, model::topic_map{}, {"odin.trades"}, out, err);
+    return run_topics_describe(admin, model::topic_map{}, {"odin.trades"}, std::nullopt, out, err);
   });
   EXPECT_EQ(c.code, 1);
   EXPECT_LT(c.took, allowed);
@@ -129,17 +132,58 @@ TEST_F(AdminAgainstMock, DescribeShowsPartitionsThenFailsOnConfigsWithinTheTimeo
 TEST_F(AdminAgainstMock, DescribeOfAMissingTopicSaysSo) {
   kafka_admin admin(options_for(cluster_.bootstrap()), timeout);
   const captured c = run([&](auto& out, auto& err) {
-    return run_topics_describe(admin, model::topic_map{}, {"nope"}, out, err);
+    return run_topics_describe(admin, model::topic_map{}, {"nope"}, std::nullopt, out, err);
   });
   EXPECT_EQ(c.code, 1);
   EXPECT_NE(c.err.find("topic nope does not exist"), std::string::npos) << c.err;
+}
+
+// The mock answers metadata but not DescribeConfigs (no answer, or _UNSUPPORTED_FEATURE once
+// connected): the cluster limits still come from the (fake) Redpanda Admin API, and the broker
+// is a note, not a failure or a hang.
+TEST_F(AdminAgainstMock, ClusterLimitsFromTheAdminApiWhileTheBrokerIsSilent) {
+  test::fake_registry admin_api;  // serves canned GETs: here Redpanda's /v1/cluster_config
+  admin_api.serve_get(
+      "/v1/cluster_config",
+      {200, R"({"log_segment_ms_min": 600000, "log_compaction_interval_ms": 10000})"});
+  auto url = parse_http_url(admin_api.url());
+  ASSERT_TRUE(url);
+  kafka_admin admin(options_for(cluster_.bootstrap()), timeout);
+  cluster_limits limits;
+  const captured c = run([&](auto&, auto&) {
+    limits = read_cluster_limits(admin, 1, url.value());
+    return 0;
+  });
+  EXPECT_LT(c.took, allowed);
+  EXPECT_EQ(limits.segment_ms_min, 600000);
+  ASSERT_EQ(limits.notes.size(), 1u);
+  EXPECT_EQ(limits.notes[0].rfind("note: broker configs not read: ", 0), 0u) << limits.notes[0];
+  std::ostringstream err;
+  print_retention_check(retentions_of(odin_topic_specs(model::topic_map{}, 3)), limits, err);
+  EXPECT_NE(err.str().find("warning: retention 30 s of topic odin.balances cannot take effect "
+                           "while log_segment_ms_min is 10 min"),
+            std::string::npos)
+      << err.str();
+}
+
+TEST(AdminApi, UnreachableOrWrongAnswerIsANote) {
+  test::fake_registry server;  // no canned answer: GET /v1/cluster_config is a 404
+  cluster_limits limits;
+  const std::string brokers = "127.0.0.1:" + std::to_string(test::free_port());
+  kafka_admin admin(options_for(brokers), 500ms);
+  limits = read_cluster_limits(admin, 1, parse_http_url(server.url()).value());
+  ASSERT_GE(limits.notes.size(), 2u);
+  EXPECT_NE(limits.notes[0].find("/v1/cluster_config answered HTTP 404"), std::string::npos)
+      << limits.notes[0];
+  EXPECT_FALSE(limits.segment_ms_min);
 }
 
 TEST(AdminWithoutBrokers, EveryCommandTimesOutWithAHint) {
   const std::string brokers = "127.0.0.1:" + std::to_string(test::free_port());
   kafka_admin admin(options_for(brokers), 1000ms);
   const captured c = run([&](auto& out, auto& err) {
-    return run_topics_create(admin, odin_topic_specs(model::topic_map{}, 1), out, err);
+    return run_topics_create(admin, odin_topic_specs(model::topic_map{}, 1), std::nullopt, out,
+                             err);
   });
   EXPECT_EQ(c.code, 1);
   EXPECT_LT(c.took, 1000ms + 2500ms);
