@@ -218,5 +218,31 @@ TEST_F(gateway_e2e, http_endpoints) {
   EXPECT_EQ(metric_value(page, R"(ws_delivery_latency_seconds_bucket{le="+Inf"})"), 0);
 }
 
+// The plan's `wscat -c ws://host:3002` asks for `/`: it upgrades like `/ws`, and the two kinds
+// of clients get the same events. A plain GET / (no Upgrade header) is no upgrade: 404 here.
+TEST_F(gateway_e2e, root_path_upgrades_like_ws) {
+  start();
+  ws_client on_root(port());
+  ASSERT_EQ(on_root.connect("/"), 101);
+  ws_client on_ws(port());
+  ASSERT_EQ(on_ws.connect("/ws"), 101);
+  ws_client with_query(port());
+  ASSERT_EQ(with_query.connect("/?client=x"), 101);
+  for (ws_client* c : {&on_root, &on_ws, &with_query}) {
+    const json reply = request(*c, R"({"type":"subscribe","channels":["ROOT.trade"],"id":1})");
+    ASSERT_EQ(reply["type"], "subscribed") << reply.dump();
+  }
+  const pushed p = push(kind::trade, "ROOT", R"({"n":1})");
+  for (ws_client* c : {&on_root, &on_ws, &with_query}) {
+    auto text = c->read_text();
+    ASSERT_TRUE(text.has_value());
+    EXPECT_EQ(*text, p.text);
+  }
+  EXPECT_TRUE(wait_metric("ws_active_connections", 3));
+  EXPECT_EQ(http_get(port(), "/").status, 404);
+  ws_client elsewhere(port());
+  EXPECT_EQ(elsewhere.connect("/wss"), 404);
+}
+
 }  // namespace
 }  // namespace odin::gateway::test
