@@ -202,6 +202,24 @@ TEST_F(gateway_e2e, http_endpoints) {
   h = http_get(port(), "/ready");
   EXPECT_EQ(h.status, 503);
   EXPECT_NE(h.body.find("not_ready"), std::string::npos);
+  // A bus outage: 503 with the reason, since when and how long; the metrics show it.
+  consumer_.set_health(
+      {.connected = false, .since_ms = 1700000000000, .outages = 2, .outage_ms = 5000});
+  h = http_get(port(), "/ready");
+  EXPECT_EQ(h.status, 503);
+  EXPECT_NE(h.body.find(R"("reason":"bus unreachable: no broker answers")"), std::string::npos)
+      << h.body;
+  EXPECT_NE(h.body.find(R"("since":1700000000000,"sinceIso":"2023-11-14T22:13:20Z")"),
+            std::string::npos)
+      << h.body;
+  EXPECT_NE(h.body.find(R"("outages":2)"), std::string::npos) << h.body;
+  std::string outage_page = metrics();
+  EXPECT_EQ(metric_value(outage_page, "kafka_consumer_connected"), 0);
+  EXPECT_GT(metric_value(outage_page, "kafka_consumer_disconnected_seconds").value_or(0), 1e6);
+  EXPECT_EQ(metric_value(outage_page, "kafka_consumer_outages_total"), 2);
+  EXPECT_EQ(metric_value(outage_page, "kafka_consumer_outage_seconds_total"), 5);
+  consumer_.set_health({});
+  EXPECT_EQ(metric_value(metrics(), "kafka_consumer_connected"), 1);
   EXPECT_EQ(http_get(port(), "/nope").status, 404);
   EXPECT_EQ(http_get(port(), "/ws").status, 400);  // not an upgrade
 
