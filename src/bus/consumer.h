@@ -17,6 +17,15 @@ struct partition_lag {
   int64_t lag = 0;  // high watermark - next offset to read; -1 when not known yet
 };
 
+// Is the bus reachable? For /ready and the kafka_consumer_* metrics while brokers are gone.
+struct bus_health {
+  bool connected = true;  // the brokers answer (the memory bus always does)
+  int64_t since_ms = 0;   // ms since the epoch when `connected` last changed (0: at start)
+  uint64_t outages = 0;   // times the connection was lost after it had been up
+  int64_t outage_ms = 0;  // time spent disconnected after the first connection, the current
+                          // outage included
+};
+
 class consumer {
  public:
   virtual ~consumer() = default;
@@ -38,6 +47,9 @@ class consumer {
 
   // True once the bus answered and every topic exists (for /ready). Thread-safe.
   virtual bool ready() const = 0;
+
+  // Reachability of the bus (for /ready and /metrics). Thread-safe.
+  virtual bus_health health() const { return {}; }
 
   // Consumer lag per partition (for /metrics). Thread-safe.
   virtual std::vector<partition_lag> lag() const = 0;

@@ -32,6 +32,8 @@ const RdKafka::TopicMetadata* find_topic(const RdKafka::Metadata& md, const std:
 
 kafka_assigner::kafka_assigner(RdKafka::KafkaConsumer& consumer, const kafka_options& options)
     : consumer_(consumer), options_(options), table_(std::make_shared<kafka_partition_table>()) {
+  health_.connected = false;
+  health_.since_ms = now_us() / 1000;
   thread_ = std::thread([this] { run(); });
 }
 
@@ -58,6 +60,7 @@ void kafka_assigner::run() {
 
 void kafka_assigner::brokers_down() {
   ready_.store(false);
+  mark_connected(false);
   {
     std::lock_guard lock(stop_mutex_);
     refresh_now_ = true;
@@ -71,8 +74,10 @@ bool kafka_assigner::refresh() {
   const std::unique_ptr<RdKafka::Metadata> md(raw);
   if (err != RdKafka::ERR_NO_ERROR) {
     if (ready_.exchange(false)) spdlog::warn("kafka metadata: {}", RdKafka::err2str(err));
+    mark_connected(false);
     return false;
   }
+  mark_connected(true);
   bool all_topics = true;
   const std::vector<wanted> want = unassigned(*md, all_topics);
   answered_once_ = true;
@@ -160,6 +165,41 @@ void kafka_assigner::resolve(std::vector<RdKafka::TopicPartition*>& tps) {
     }
   }
   if (!again.empty()) consumer_.offsetsForTimes(again, offsets_timeout_ms);
+}
+
+// Logs each change once: the outage with its start, the recovery with its length.
+void kafka_assigner::mark_connected(bool connected) {
+  const int64_t now_ms = now_us() / 1000;
+  std::lock_guard lock(health_mutex_);
+  if (health_.connected == connected) return;
+  const int64_t lasted_ms = now_ms - health_.since_ms;
+  health_.connected = connected;
+  health_.since_ms = now_ms;
+  if (!ever_connected_) {  // the first connection (a failure before it is no outage)
+    if (connected) spdlog::info("kafka consumer: brokers answered after {} ms", lasted_ms);
+    ever_connected_ = connected;
+    return;
+  }
+  if (connected) {
+    health_.outage_ms += lasted_ms;
+    spdlog::warn(
+        "kafka consumer: brokers back after an outage of {:.1f} s; clients stayed "
+        "connected, reading resumes where it stopped",
+        static_cast<double>(lasted_ms) / 1000.0);
+  } else {
+    ++health_.outages;
+    spdlog::warn(
+        "kafka consumer: the brokers do not answer (outage {}); clients stay "
+        "connected, /ready reports 503 until they are back",
+        health_.outages);
+  }
+}
+
+bus_health kafka_assigner::health() const {
+  std::lock_guard lock(health_mutex_);
+  bus_health h = health_;
+  if (!h.connected && ever_connected_) h.outage_ms += now_us() / 1000 - h.since_ms;
+  return h;
 }
 
 std::shared_ptr<const kafka_partition_table> kafka_assigner::table() const {

@@ -22,6 +22,7 @@
 
 #include <librdkafka/rdkafkacpp.h>
 
+#include "bus/consumer.h"
 #include "bus/kafka_options.h"
 
 namespace odin::bus {
@@ -57,8 +58,11 @@ class kafka_assigner {
   std::shared_ptr<const kafka_partition_table> table() const;
   // Metadata answered, the 8 topics exist and all their partitions are assigned.
   bool ready() const { return ready_.load(); }
-  // The brokers went away (an error event): unready until the next metadata answer.
+  // The brokers went away (an error event): unready and disconnected until the next
+  // metadata answer.
   void brokers_down();
+  // Connected = the last metadata request was answered and no all-brokers-down came since.
+  bus_health health() const;
 
   // Backpressure: pause / resume every assigned partition (and those assigned later).
   void pause();
@@ -78,6 +82,7 @@ class kafka_assigner {
   std::size_t assign(const std::vector<wanted>& want);
   void resolve(std::vector<RdKafka::TopicPartition*>& tps);
   void set_paused(bool paused);
+  void mark_connected(bool connected);
 
   RdKafka::KafkaConsumer& consumer_;
   const kafka_options& options_;
@@ -88,6 +93,10 @@ class kafka_assigner {
 
   mutable std::mutex mutex_;  // guards table_, serialises assign / pause / resume
   std::shared_ptr<const kafka_partition_table> table_;
+
+  mutable std::mutex health_mutex_;  // guards health_ and ever_connected_
+  bus_health health_;
+  bool ever_connected_ = false;
 
   std::mutex stop_mutex_;
   std::condition_variable stop_cv_;

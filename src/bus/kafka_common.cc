@@ -66,10 +66,11 @@ bus_error to_bus_error(int code) {
   }
 }
 
-std::string kafka_instance_id() {
+std::string kafka_instance_id(const kafka_options& options) {
+  if (!options.instance_id.empty()) return options.instance_id;
   std::array<char, 256> host{};
   if (gethostname(host.data(), host.size() - 1) != 0) host = {'o', 'd', 'i', 'n'};
-  return std::string(host.data()) + "-" + std::to_string(getpid());
+  return std::string(host.data());
 }
 
 kafka_event_logger::kafka_event_logger(std::string name,

@@ -27,8 +27,10 @@ void apply_extra_properties(RdKafka::Conf& conf, const kafka_options& options);
 // librdkafka error code (RdKafka::ErrorCode or rd_kafka_resp_err_t) → bus_error.
 bus_error to_bus_error(int code);
 
-// "<hostname>-<pid>": what makes a gateway instance's group id unique.
-std::string kafka_instance_id();
+// options.instance_id, else the hostname: a gateway's group id is
+// "<group_id>-<instance id>", stable across restarts (no pid: a restart reuses its group
+// instead of leaving an orphan on the broker).
+std::string kafka_instance_id(const kafka_options& options);
 
 // Routes librdkafka log lines and error events to spdlog. The same error repeated within
 // 10 s (a broker that stays down) is logged at debug. `on_error` (optional) sees every error

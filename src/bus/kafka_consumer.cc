@@ -18,7 +18,7 @@ constexpr int max_wait_slice_ms = 100;
 std::unique_ptr<RdKafka::Conf> consumer_conf(const kafka_options& o, RdKafka::EventCb& events,
                                              RdKafka::OffsetCommitCb& commits) {
   auto conf = make_kafka_conf(o, events);
-  set_kafka_property(*conf, "group.id", o.group_id + "-" + kafka_instance_id());
+  set_kafka_property(*conf, "group.id", kafka_group_id(o));
   set_kafka_property(*conf, "enable.auto.commit", "true");
   set_kafka_property(*conf, "enable.auto.offset.store", "true");
   // Only after retention overtook us: continue from the oldest retained (counted in skipped()).
@@ -34,29 +34,36 @@ std::unique_ptr<RdKafka::Conf> consumer_conf(const kafka_options& o, RdKafka::Ev
   return conf;
 }
 
-// The "odin-ingest-us" header, else the bus timestamp.
-int64_t ingest_us_of(const rd_kafka_message_t& m, int64_t timestamp_ms) {
-  rd_kafka_headers_t* headers = nullptr;
-  const void* value = nullptr;
-  std::size_t size = 0;
-  if (rd_kafka_message_headers(&m, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR &&
-      rd_kafka_header_get_last(headers, ingest_header.data(), &value, &size) ==
-          RD_KAFKA_RESP_ERR_NO_ERROR &&
-      value != nullptr) {
-    const char* text = static_cast<const char*>(value);
-    int64_t us = 0;
-    const auto [end, ec] = std::from_chars(text, text + size, us);
-    if (ec == std::errc() && end == text + size) return us;
-  }
-  return timestamp_ms * 1000;
-}
-
 std::string_view view(const void* data, std::size_t size) {
   return data == nullptr ? std::string_view()
                          : std::string_view(static_cast<const char*>(data), size);
 }
 
+// The last value of header `name` (empty when absent or without a value).
+std::string_view header_of(rd_kafka_headers_t* headers, std::string_view name) {
+  const void* value = nullptr;
+  std::size_t size = 0;
+  if (headers == nullptr ||
+      rd_kafka_header_get_last(headers, name.data(), &value, &size) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return {};
+  }
+  return view(value, size);
+}
+
+// The "odin-ingest-us" header, else the bus timestamp.
+int64_t ingest_us_of(rd_kafka_headers_t* headers, int64_t timestamp_ms) {
+  const std::string_view text = header_of(headers, ingest_header);
+  int64_t us = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), us);
+  if (!text.empty() && ec == std::errc() && end == text.data() + text.size()) return us;
+  return timestamp_ms * 1000;
+}
+
 }  // namespace
+
+std::string kafka_group_id(const kafka_options& o) {
+  return o.group_id + "-" + kafka_instance_id(o);
+}
 
 void kafka_consumer::commit_results::offset_commit_cb(
     RdKafka::ErrorCode err, std::vector<RdKafka::TopicPartition*>& offsets) {
@@ -81,6 +88,8 @@ kafka_consumer::kafka_consumer(const kafka_options& options)
   consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), err));
   if (!consumer_) throw std::invalid_argument("kafka consumer: " + err);
   queue_ = rd_kafka_queue_get_consumer(consumer_->c_ptr());
+  spdlog::info("kafka consumer: group id {} (offsets committed for observability only)",
+               kafka_group_id(options_));
   assigner_ = std::make_unique<kafka_assigner>(*consumer_, options_);
 }
 
@@ -155,13 +164,16 @@ void kafka_consumer::deliver(const rd_kafka_message_t& m, table_ptr& table,
   const auto kind = options_.topics.kind_of_topic(rd_kafka_topic_name(m.rkt));
   if (!kind) return;  // never assigned: cannot happen
   const int64_t timestamp_ms = rd_kafka_message_timestamp(&m, nullptr);
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(&m, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) headers = nullptr;
   const record rec{.kind = *kind,
                    .partition = m.partition,
                    .offset = m.offset,
                    .timestamp_ms = timestamp_ms,
-                   .ingest_us = ingest_us_of(m, timestamp_ms),
+                   .ingest_us = ingest_us_of(headers, timestamp_ms),
                    .key = view(m.key, m.key_len),
-                   .value = view(m.payload, m.len)};
+                   .value = view(m.payload, m.len),
+                   .idempotency_key = header_of(headers, idempotency_header)};
   kafka_partition_slot* slot = table->find(*kind, m.partition);
   if (slot == nullptr) {
     table = assigner_->table();  // assigned since poll() began

@@ -2,8 +2,9 @@
 // The Kafka side of consumer: one librdkafka KafkaConsumer reading EVERY partition of the 8
 // topics (manual assignment through kafka_assigner — a shared consumer group would split the
 // tokens between gateway instances), from the latest offset (or options.lookback back).
-// group.id = options.group_id + "-" + kafka_instance_id(): offsets are auto-committed for
-// observability only (lag in tools such as Console); failures count in commit_errors().
+// group.id = kafka_group_id(options) = "<KAFKA_GROUP_ID>-<KAFKA_INSTANCE_ID or hostname>",
+// stable across restarts: offsets are auto-committed for observability only (lag in tools such
+// as Console); failures count in commit_errors().
 //
 // Threads: poll() from one thread at a time (the gateway's bus thread); librdkafka's
 // callbacks (error events, commit results) run inside poll(). The assigner runs its own
@@ -27,6 +28,9 @@
 
 namespace odin::bus {
 
+// The group id a gateway with these options uses.
+std::string kafka_group_id(const kafka_options& options);
+
 class kafka_consumer final : public consumer {
  public:
   explicit kafka_consumer(const kafka_options& options);
@@ -40,6 +44,7 @@ class kafka_consumer final : public consumer {
   void resume() override { assigner_->resume(); }
   void wake() override;
   bool ready() const override { return assigner_->ready(); }
+  bus_health health() const override { return assigner_->health(); }
   std::vector<partition_lag> lag() const override;
   uint64_t skipped() const override { return skipped_.load(std::memory_order_relaxed); }
   uint64_t commit_errors() const override { return commit_errors_.load(); }

@@ -11,6 +11,7 @@ namespace odin::bus {
 struct kafka_options {
   std::string brokers;                 // KAFKA_BROKERS, "host:port,host:port"
   std::string group_id = "ws-server";  // KAFKA_GROUP_ID; the gateway appends an instance id
+  std::string instance_id;             // KAFKA_INSTANCE_ID; "" = the hostname
   model::topic_map topics;             // KAFKA_TOPIC_*
   std::string client_id = "odin";
   // Producer

@@ -18,12 +18,16 @@ struct record {
   int64_t ingest_us = 0;     // when the record entered the bus, µs since the epoch (see below)
   std::string_view key;      // token id
   std::string_view value;    // the event JSON, verbatim
+  // The "odin-idempotency-key" Kafka header (opaque; empty when absent or on the memory bus):
+  // the gateway drops a repeat of a key it forwarded within its window (per topic).
+  std::string_view idempotency_key = {};
 };
 
 // Kafka carries ingest_us in the record header "odin-ingest-us" (decimal text), set by
 // odin's producers right before produce(); records from other producers fall back to
 // timestamp_ms * 1000.
 inline constexpr std::string_view ingest_header = "odin-ingest-us";
+inline constexpr std::string_view idempotency_header = "odin-idempotency-key";
 
 using record_sink = std::function<void(const record&)>;
 

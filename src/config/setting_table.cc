@@ -62,13 +62,17 @@ const std::array rows = {
         "refused (0, 100]",
         [](settings& s, sv v) { s.gateway.cpu_reject_threshold = parse_number_above_zero(v, 100); },
         [](const settings& s) { return fmt::format("{}", s.gateway.cpu_reject_threshold); }},
-    setting_row{
-        "WS_MEMORY_LIMIT", "--memory-limit", gateway_bit, "BYTES",
-        "resident memory above which new connections are refused (bytes, or 512MiB, 14.5GiB)",
-        [](settings& s, sv v) {
-          s.gateway.memory_limit_bytes = parse_bytes(v, 16 * MiB, 1024 * TiB);
-        },
-        [](const settings& s) { return format_bytes(s.gateway.memory_limit_bytes); }},
+    setting_row{"WS_MEMORY_LIMIT", "--memory-limit", gateway_bit, "BYTES",
+                "resident memory above which new connections are refused (bytes, or 512MiB, "
+                "14.5GiB); auto = 90% of the cgroup v2 memory.max when set, else 14.5GiB",
+                [](settings& s, sv v) {
+                  s.gateway.memory_limit_bytes =
+                      v == "auto" ? 0 : parse_bytes(v, 16 * MiB, 1024 * TiB);
+                },
+                [](const settings& s) {
+                  const uint64_t b = s.gateway.memory_limit_bytes;
+                  return b == 0 ? std::string("auto") : format_bytes(b);
+                }},
     setting_row{
         "WS_MAX_MESSAGE_BYTES", "--max-message-bytes", gateway_bit, "BYTES",
         "largest client message; a larger one closes the connection with 1009",
@@ -120,13 +124,46 @@ const std::array rows = {
         "frames an I/O thread may have pending before the bus consumer pauses",
         [](settings& s, sv v) { s.gateway.shard_inbox_frames = parse_whole(v, 16, 16'777'216); },
         [](const settings& s) { return num(s.gateway.shard_inbox_frames); }},
+    // Gateway: cgroup-aware guard, record filter (h-gateway)
+    setting_row{"WS_CPU_LIMIT", "--cpu-limit", gateway_bit, "CORES",
+                "cores the CPU share is measured against (the plan's WS_CPU_LIMIT); auto = the "
+                "cgroup v2 quota (cpu.max, Docker cpus:) when set, else the CPUs of the "
+                "affinity mask",
+                [](settings& s, sv v) {
+                  s.gateway.cpu_limit_cores = v == "auto" ? 0 : parse_number_above_zero(v, 4096);
+                },
+                [](const settings& s) {
+                  return s.gateway.cpu_limit_cores == 0
+                             ? std::string("auto")
+                             : fmt::format("{}", s.gateway.cpu_limit_cores);
+                }},
+    setting_row{
+        "WS_IDEMPOTENCY_WINDOW", "--idempotency-window", gateway_bit, "DURATION",
+        "a record whose odin-idempotency-key header was already delivered on its topic "
+        "within this window is dropped as a duplicate; 0 = no deduplication",
+        [](settings& s, sv v) { s.gateway.idempotency_window = parse_duration(v, 0ms, 24h); },
+        [](const settings& s) { return dur(s.gateway.idempotency_window); }},
+    setting_row{
+        "WS_IDEMPOTENCY_MAX_KEYS", "--idempotency-max-keys", gateway_bit, "N",
+        "idempotency keys remembered at most (oldest forgotten first; ~100 bytes each)",
+        [](settings& s, sv v) { s.gateway.idempotency_max_keys = parse_whole(v, 1, 100'000'000); },
+        [](const settings& s) { return num(s.gateway.idempotency_max_keys); }},
+    setting_row{"KAFKA_INSTANCE_ID", "--instance-id", kafka_bit, "NAME",
+                "this gateway's stable id: its consumer group is KAFKA_GROUP_ID-<id>, reused "
+                "across restarts; default: the hostname",
+                [](settings& s, sv v) { s.kafka.instance_id = parse_name(v); },
+                [](const settings& s) {
+                  return s.kafka.instance_id.empty() ? std::string("hostname")
+                                                     : s.kafka.instance_id;
+                }},
     // Kafka
     setting_row{"KAFKA_BROKERS", "--brokers", kafka_bit, "LIST",
                 "bootstrap brokers, host:port[,host:port...]",
                 [](settings& s, sv v) { s.kafka.brokers = parse_broker_list(v); },
                 [](const settings& s) { return s.kafka.brokers; }},
     setting_row{"KAFKA_GROUP_ID", "--group-id", kafka_bit, "NAME",
-                "consumer group id prefix; each gateway instance appends its own id",
+                "consumer group id prefix; each gateway appends KAFKA_INSTANCE_ID (default: the "
+                "hostname)",
                 [](settings& s, sv v) { s.kafka.group_id = parse_name(v); },
                 [](const settings& s) { return s.kafka.group_id; }},
     setting_row{"KAFKA_CLIENT_ID", "--client-id", kafka_bit, "NAME",
@@ -308,8 +345,7 @@ constexpr sv no_drop =
     "Odin never drops records past a rate: when clients fall behind it pauses bus "
     "partitions (backpressure)";
 
-constexpr std::array<ignored_variable, 7> ignored = {{
-    {"WS_CPU_LIMIT", no_pool},
+constexpr std::array<ignored_variable, 6> ignored = {{
     {"WS_WORKER_POOL_SIZE", no_pool},
     {"WS_WORKER_QUEUE_SIZE", no_pool},
     {"WS_MAX_GOROUTINES", no_pool},

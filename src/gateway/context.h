@@ -18,10 +18,11 @@ namespace odin::gateway {
 
 struct context {
   context(const options& o, bus::consumer& c)
-      : opts(o), consumer(c), guard(o.cpu_reject_threshold, o.memory_limit_bytes) {}
+      : opts(o), consumer(c), limits(resolve_guard_limits(o)), guard(limits) {}
 
   const options& opts;
   bus::consumer& consumer;
+  const guard_limits limits;  // resolved at start (cgroup files read once)
   resource_guard guard;
   std::atomic<std::size_t> connections{0};  // WebSocket sessions admitted, every shard
   std::atomic<bool> stopping{false};

@@ -16,8 +16,9 @@ void release_refs(frame* f, std::size_t n) {
 
 }  // namespace
 
-dispatcher::dispatcher(bus::consumer& consumer, std::vector<shard_inbox*> inboxes)
-    : consumer_(consumer), inboxes_(std::move(inboxes)) {
+dispatcher::dispatcher(bus::consumer& consumer, std::vector<shard_inbox*> inboxes,
+                       std::chrono::milliseconds duplicate_window, std::size_t max_keys)
+    : consumer_(consumer), inboxes_(std::move(inboxes)), filter_(duplicate_window, max_keys) {
   sink_ = [this](const bus::record& r) { on_record(r); };
   batch_.reserve(max_batch);
 }
@@ -45,6 +46,7 @@ void dispatcher::run_once(std::chrono::milliseconds poll_timeout) {
     }
     resume();
   }
+  now_ = duplicate_window::clock::now();
   auto polled = consumer_.poll(poll_timeout, max_batch, sink_);
   deliver_batch();
   if (!polled) {
@@ -58,16 +60,7 @@ void dispatcher::run_once(std::chrono::milliseconds poll_timeout) {
 
 void dispatcher::on_record(const bus::record& r) {
   stats_.received.add();
-  if (!model::validate_token(r.key) || !validator_.valid(r.value)) {
-    stats_.invalid.add();
-    if (auto suppressed = invalid_log_.allow()) {
-      spdlog::warn(
-          "gateway: dropped invalid record ({} partition {} offset {}): key must be a token "
-          "and value JSON ({} more suppressed)",
-          model::to_string(r.kind), r.partition, r.offset, *suppressed);
-    }
-    return;
-  }
+  if (const auto why = filter_.check(r, now_)) return drop(r, *why);
   // The channel name, for the seq map (token <= 32 chars, kind <= 9).
   char name[model::max_token_length + 16];
   const std::string_view kind_name = model::to_string(r.kind);
@@ -82,6 +75,26 @@ void dispatcher::on_record(const bus::record& r) {
 
   batch_.push_back(render_event({r.key, r.kind, seq, r.ingest_us, r.value, {}},
                                 static_cast<uint32_t>(inboxes_.size())));
+}
+
+std::array<log_limiter, drop_reason_count> dispatcher::make_drop_logs() {
+  using namespace std::chrono_literals;
+  return {log_limiter{10s}, log_limiter{10s}, log_limiter{10s}, log_limiter{10s},
+          log_limiter{10s}, log_limiter{10s}, log_limiter{10s}, log_limiter{10s}};
+}
+
+// Counted by reason; logged at most once per 10 s per reason (the first one at once).
+void dispatcher::drop(const bus::record& r, drop_reason why) {
+  const auto i = static_cast<std::size_t>(why);
+  stats_.dropped[i].add();
+  if (auto suppressed = drop_log_[i].allow()) {
+    spdlog::warn(
+        "gateway: dropped a record ({}: {} partition {} offset {}, key \"{}\"): clients only get "
+        "event objects whose type belongs to the topic and whose tokenId is the key; {} more "
+        "dropped for this reason since the last line",
+        drop_reason_names[i], model::to_string(r.kind), r.partition, r.offset, r.key.substr(0, 64),
+        *suppressed);
+  }
 }
 
 void dispatcher::deliver_batch() {

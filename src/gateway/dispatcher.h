@@ -7,6 +7,7 @@
 // (sleeps of at most 1 ms) until the inbox has room and delivers the record it holds; it
 // resumes the consumer once every inbox is below a quarter full. A record it read is
 // delivered to every shard, or released only when the gateway stops.
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -17,8 +18,8 @@
 #include <boost/unordered/unordered_flat_map.hpp>
 
 #include "bus/consumer.h"
-#include "gateway/json_validator.h"
 #include "gateway/log_limiter.h"
+#include "gateway/record_filter.h"
 #include "gateway/shard_inbox.h"
 #include "gateway/stats.h"
 #include "gateway/subscription_index.h"
@@ -29,7 +30,10 @@ class dispatcher {
  public:
   static constexpr std::size_t max_batch = 256;  // records per poll
 
-  dispatcher(bus::consumer& consumer, std::vector<shard_inbox*> inboxes);
+  // Records with an idempotency key seen on their topic within `duplicate_window` (at most
+  // `max_keys` remembered) are dropped as duplicates; 0 = no deduplication.
+  dispatcher(bus::consumer& consumer, std::vector<shard_inbox*> inboxes,
+             std::chrono::milliseconds duplicate_window = {}, std::size_t max_keys = 1);
   ~dispatcher() { stop(); }
   dispatcher(const dispatcher&) = delete;
   dispatcher& operator=(const dispatcher&) = delete;
@@ -41,26 +45,30 @@ class dispatcher {
   void run_once(std::chrono::milliseconds poll_timeout);
 
   const dispatcher_stats& stats() const { return stats_; }
+  const duplicate_window& duplicates() const { return filter_.duplicates(); }
   bool paused() const { return stats_.paused.value() != 0; }
 
  private:
   void run();
   void on_record(const bus::record& r);
+  void drop(const bus::record& r, drop_reason why);
   void deliver_batch();
   bool wait_for_room(shard_inbox& inbox);  // false when stopping
   bool below_low_watermark() const;
   void pause();
   void resume();
   bool stopping() const { return stop_.load(std::memory_order_acquire); }
+  static std::array<log_limiter, drop_reason_count> make_drop_logs();
 
   bus::consumer& consumer_;
   std::vector<shard_inbox*> inboxes_;
   bus::record_sink sink_;
   std::vector<frame*> batch_;
-  json_validator validator_;
+  record_filter filter_;
+  duplicate_window::clock::time_point now_;  // read once per poll, for the duplicate window
   boost::unordered_flat_map<std::string, uint64_t, string_hash, string_equal> seq_;
   dispatcher_stats stats_;
-  log_limiter invalid_log_{std::chrono::seconds(1)};
+  std::array<log_limiter, drop_reason_count> drop_log_ = make_drop_logs();
   log_limiter error_log_{std::chrono::seconds(1)};
   log_limiter pause_log_{std::chrono::seconds(1)};
   log_limiter resume_log_{std::chrono::seconds(1)};

@@ -67,8 +67,10 @@ void gateway::impl::start() {
     inboxes.push_back(&s->inbox());
     stats.push_back(&std::as_const(*s).stats());
   }
-  disp = std::make_unique<dispatcher>(consumer, std::move(inboxes));
-  probe = std::make_unique<gateway_probe>(consumer, disp->stats(), std::move(stats));
+  disp = std::make_unique<dispatcher>(consumer, std::move(inboxes), opts.idempotency_window,
+                                      opts.idempotency_max_keys);
+  probe = std::make_unique<gateway_probe>(consumer, disp->stats(), disp->duplicates(),
+                                          std::move(stats));
 
   ctx.guard.sample();  // CPU baseline
   shards[0]->enable_guard_timer();
@@ -76,6 +78,13 @@ void gateway::impl::start() {
   disp->start();
   started = true;
   spdlog::info("gateway: listening on {}:{} ({} I/O threads)", host, port, threads);
+  const guard_limits& l = ctx.limits;
+  spdlog::info(
+      "gateway: refusing upgrades above {}% CPU of {} ({}) or {} MiB resident ({}); duplicate "
+      "window {} ms, at most {} keys",
+      l.cpu_threshold, l.cpu_cores > 0 ? fmt::format("{:.2f} cores", l.cpu_cores) : "the CPUs",
+      l.cpu_source, l.memory_bytes >> 20, l.memory_source, opts.idempotency_window.count(),
+      opts.idempotency_max_keys);
 }
 
 void gateway::impl::stop() {

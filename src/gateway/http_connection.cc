@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
+#include <fmt/chrono.h>
+
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -26,6 +30,25 @@ std::string endpoint_text(const tcp::socket& s) {
   const auto ep = s.remote_endpoint(ec);
   if (ec) return "unknown";
   return ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+// The /ready body while not ready. A bus outage says since when (ms since the epoch and ISO
+// 8601 UTC) and for how long; clients stay connected meanwhile.
+std::optional<std::string> not_ready_body(const bus::consumer& consumer) {
+  const bus::bus_health h = consumer.health();
+  if (!h.connected) {
+    const int64_t now_ms = bus::now_us() / 1000;
+    const auto since = std::chrono::system_clock::time_point(std::chrono::milliseconds(h.since_ms));
+    return fmt::format(
+        R"({{"status":"not_ready","reason":"bus unreachable: no broker answers","since":{},)"
+        R"("sinceIso":"{:%FT%TZ}","seconds":{:.1f},"outages":{}}})",
+        h.since_ms, std::chrono::floor<std::chrono::seconds>(since),
+        static_cast<double>(now_ms - h.since_ms) / 1000.0, h.outages);
+  }
+  if (!consumer.ready()) {
+    return std::string(R"({"status":"not_ready","reason":"bus not connected or topics missing"})");
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -66,8 +89,10 @@ void http_connection::route() {
   std::string_view path = req.target();
   path = path.substr(0, path.find('?'));
   context& ctx = shard_.ctx();
-  if (path == "/ws") return on_upgrade_request();
-  // The live page and its scripts (src/web): plain GETs only; an upgrade goes on below.
+  // `/` upgrades too (the plan's `wscat -c ws://host:3002`), but only a WebSocket upgrade
+  // request: a plain GET / is the live page, below.
+  if (path == "/ws" || (path == "/" && asks_for_websocket(req))) return on_upgrade_request();
+  // The live page and its scripts (src/web): plain GETs only.
   if (const web::asset* page = web::find_asset(path); page && !beast::websocket::is_upgrade(req)) {
     return serve_asset(*page);
   }
@@ -84,10 +109,8 @@ void http_connection::route() {
     return respond(status::service_unavailable,
                    R"({"status":"not_ready","reason":"shutting down"})", json_type, false);
   }
-  if (!ctx.consumer.ready()) {
-    return respond(status::service_unavailable,
-                   R"({"status":"not_ready","reason":"bus not connected or topics missing"})",
-                   json_type, false);
+  if (auto why = not_ready_body(ctx.consumer)) {
+    return respond(status::service_unavailable, std::move(*why), json_type, false);
   }
   respond(status::ok, R"({"status":"ready"})", json_type, false);
 }

@@ -1,8 +1,8 @@
 #pragma once
-// A freshly accepted connection, speaking HTTP/1.1 until it upgrades: GET /ws with a valid
-// WebSocket upgrade becomes a session (admission permitting); /health, /ready and /metrics
-// are answered (keep-alive), and so are plain GETs of the live page's paths (src/web);
-// anything else is 404. Every request must arrive within
+// A freshly accepted connection, speaking HTTP/1.1 until it upgrades: GET /ws (or GET / with
+// an `Upgrade: websocket` header) with a valid WebSocket upgrade becomes a session (admission
+// permitting); /health, /ready and /metrics are answered (keep-alive), and so are plain GETs
+// of the live page's paths (src/web); anything else is 404. Every request must arrive within
 // options.handshake_timeout. Shard thread only; kept alive by its pending handlers.
 #include <memory>
 #include <optional>

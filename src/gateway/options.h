@@ -14,8 +14,15 @@ struct options {
   std::size_t max_connections = 12000;  // WS_MAX_CONNECTIONS: HTTP 503 past it
   double cpu_reject_threshold =
       75.0;  // WS_CPU_REJECT_THRESHOLD: % of the CPUs this process may use
-  uint64_t memory_limit_bytes = 15569256448;  // WS_MEMORY_LIMIT: refuse upgrades above this RSS
-  std::chrono::milliseconds guard_interval{1000};  // how often CPU/RSS are sampled
+  // WS_CPU_LIMIT: the cores the CPU share is measured against; 0 = the cgroup v2 quota
+  // (cpu.max) when one is set, else the CPUs in the affinity mask.
+  double cpu_limit_cores = 0;
+  // WS_MEMORY_LIMIT: refuse upgrades above this RSS; 0 = 90 % of the cgroup v2 memory.max
+  // when one is set, else 14.5 GiB (the plan's default).
+  uint64_t memory_limit_bytes = 0;
+  std::string cgroup_root = "/sys/fs/cgroup";          // where cgroup v2 is mounted (tests)
+  std::string proc_self_cgroup = "/proc/self/cgroup";  // this process's cgroup (tests)
+  std::chrono::milliseconds guard_interval{1000};      // how often CPU/RSS are sampled
 
   std::size_t max_message_bytes = 64 * 1024;  // WS_MAX_MESSAGE_BYTES: inbound; 1009 past it
   std::size_t max_queue_bytes = 1024 * 1024;  // WS_MAX_QUEUE_BYTES: outbound; 4008 past it
@@ -30,6 +37,12 @@ struct options {
   // for up to this long, then written in one sendmsg; a calm session is written at once
   // (0 = write every session after every drain turn).
   std::chrono::microseconds flush_interval{2000};
+
+  // WS_IDEMPOTENCY_WINDOW / WS_IDEMPOTENCY_MAX_KEYS: a record whose odin-idempotency-key
+  // header was forwarded on its topic within the window is dropped as a duplicate; at most
+  // max_keys keys are remembered (oldest first out). 0 = no deduplication.
+  std::chrono::milliseconds idempotency_window{300000};
+  std::size_t idempotency_max_keys = 200000;
 
   std::size_t shard_inbox_frames = 65536;  // frames a shard may have pending before the
                                            // consumer pauses the bus (backpressure)

@@ -49,8 +49,9 @@ double sum(const std::vector<const shard_stats*>& shards, Get get) {
 
 std::vector<MetricFamily> gateway_probe::Collect() const {
   std::vector<MetricFamily> out;
-  out.reserve(28);
+  out.reserve(36);
   collect_bus(out);
+  collect_health(out);
   collect_ws(out);
   collect_latency(out);
   return out;
@@ -61,9 +62,17 @@ void gateway_probe::collect_bus(std::vector<MetricFamily>& out) const {
   constexpr auto gauge = MetricType::Gauge;
   add_one(out, "kafka_messages_received_total", "Records read from the bus", counter,
           static_cast<double>(dispatcher_.received.value()));
-  add_sample(
-      add_family(out, "kafka_messages_dropped_total", "Records read but not delivered", counter),
-      static_cast<double>(dispatcher_.invalid.value()), {{"reason", "invalid_record"}});
+  auto& dropped = add_family(out, "kafka_messages_dropped_total",
+                             "Records read but not delivered, by reason", counter);
+  for (std::size_t r = 0; r < drop_reason_count; ++r) {
+    add_sample(dropped, static_cast<double>(dispatcher_.dropped[r].value()),
+               {{"reason", drop_reason_names[r]}});
+  }
+  add_one(out, "kafka_idempotency_keys", "Idempotency keys remembered for the duplicate window",
+          gauge, static_cast<double>(duplicates_.size()));
+  add_one(out, "kafka_idempotency_keys_evicted_total",
+          "Keys forgotten before their window ended (WS_IDEMPOTENCY_MAX_KEYS reached)", counter,
+          static_cast<double>(duplicates_.evicted_early()));
   add_one(out, "kafka_commit_errors_total", "Failed offset commits", counter,
           static_cast<double>(consumer_.commit_errors()));
   auto& lag = add_family(out, "kafka_consumer_lag", "Records not read yet per partition", gauge);
@@ -79,6 +88,22 @@ void gateway_probe::collect_bus(std::vector<MetricFamily>& out) const {
           static_cast<double>(consumer_.skipped()));
   add_one(out, "ws_broadcasts_total", "Records rendered once and handed to every shard", counter,
           static_cast<double>(dispatcher_.broadcasts.value()));
+}
+
+void gateway_probe::collect_health(std::vector<MetricFamily>& out) const {
+  const bus::bus_health h = consumer_.health();
+  const double current_s =
+      h.connected ? 0.0 : static_cast<double>(bus::now_us() / 1000 - h.since_ms) / 1000.0;
+  add_one(out, "kafka_consumer_connected", "1 while the brokers answer the consumer",
+          MetricType::Gauge, h.connected ? 1 : 0);
+  add_one(out, "kafka_consumer_disconnected_seconds",
+          "How long the brokers have not answered (0 while connected)", MetricType::Gauge,
+          current_s);
+  add_one(out, "kafka_consumer_outages_total", "Times the consumer lost every broker",
+          MetricType::Counter, static_cast<double>(h.outages));
+  add_one(out, "kafka_consumer_outage_seconds_total",
+          "Time spent without brokers after the first connection", MetricType::Counter,
+          static_cast<double>(h.outage_ms) / 1000.0);
 }
 
 void gateway_probe::collect_ws(std::vector<MetricFamily>& out) const {

@@ -9,6 +9,7 @@
 #include <prometheus/metric_family.h>
 
 #include "bus/consumer.h"
+#include "gateway/duplicate_window.h"
 #include "gateway/stats.h"
 
 namespace odin::gateway {
@@ -16,18 +17,23 @@ namespace odin::gateway {
 class gateway_probe : public prometheus::Collectable {
  public:
   gateway_probe(const bus::consumer& consumer, const dispatcher_stats& dispatcher,
-                std::vector<const shard_stats*> shards)
-      : consumer_(consumer), dispatcher_(dispatcher), shards_(std::move(shards)) {}
+                const duplicate_window& duplicates, std::vector<const shard_stats*> shards)
+      : consumer_(consumer),
+        dispatcher_(dispatcher),
+        duplicates_(duplicates),
+        shards_(std::move(shards)) {}
 
   std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
   void collect_bus(std::vector<prometheus::MetricFamily>& out) const;
+  void collect_health(std::vector<prometheus::MetricFamily>& out) const;
   void collect_ws(std::vector<prometheus::MetricFamily>& out) const;
   void collect_latency(std::vector<prometheus::MetricFamily>& out) const;
 
   const bus::consumer& consumer_;
   const dispatcher_stats& dispatcher_;
+  const duplicate_window& duplicates_;
   std::vector<const shard_stats*> shards_;
 };
 

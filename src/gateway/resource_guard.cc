@@ -3,12 +3,15 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include <charconv>
 #include <fstream>
 #include <iterator>
 #include <string>
+
+#include "gateway/cgroup_limits.h"
 
 namespace odin::gateway {
 namespace {
@@ -87,29 +90,67 @@ double cpu_percent(const cpu_times& before, const cpu_times& after) {
   return 100.0 * busy / static_cast<double>(after.total - before.total);
 }
 
-resource_guard::resource_guard(double cpu_reject_threshold, uint64_t memory_limit_bytes)
-    : cpu_threshold_(cpu_reject_threshold), memory_limit_(memory_limit_bytes) {}
+namespace {
+int affinity_cpus() {
+  cpu_set_t set;
+  return sched_getaffinity(0, sizeof set, &set) == 0 ? std::max(CPU_COUNT(&set), 1) : 1;
+}
+}  // namespace
+
+guard_limits resolve_guard_limits(const options& o) {
+  guard_limits l;
+  l.cpu_threshold = o.cpu_reject_threshold;
+  const cgroup_limits cg = read_cgroup_limits(o.cgroup_root, o.proc_self_cgroup);
+  if (o.cpu_limit_cores > 0) {
+    l.cpu_cores = o.cpu_limit_cores;
+    l.cpu_source = "WS_CPU_LIMIT";
+  } else if (cg.cpu_cores) {
+    l.cpu_cores = std::min(*cg.cpu_cores, static_cast<double>(affinity_cpus()));
+    l.cpu_source = "cgroup cpu.max";
+  } else {
+    l.cpu_source = "affinity mask";
+  }
+  if (o.memory_limit_bytes > 0) {
+    l.memory_bytes = o.memory_limit_bytes;
+    l.memory_source = "WS_MEMORY_LIMIT";
+  } else if (cg.memory_bytes) {
+    l.memory_bytes =
+        static_cast<uint64_t>(static_cast<double>(*cg.memory_bytes) * cgroup_memory_share);
+    l.memory_source = "90% of cgroup memory.max";
+  } else {
+    l.memory_bytes = default_memory_limit;
+    l.memory_source = "default";
+  }
+  return l;
+}
+
+resource_guard::resource_guard(double cpu_reject_threshold, uint64_t memory_limit_bytes,
+                               double cpu_cores)
+    : cpu_threshold_(cpu_reject_threshold),
+      memory_limit_(memory_limit_bytes),
+      cpu_cores_(cpu_cores) {}
 
 void resource_guard::sample() {
-  std::optional<cpu_times> cpu;
-  if (auto text = read_file("/proc/self/stat")) {
-    if (auto used = parse_proc_pid_stat_cpu(*text)) {
-      cpu_set_t set;
-      const int cpus = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
-      const double ticks_per_s = static_cast<double>(::sysconf(_SC_CLK_TCK));
-      const double wall_s =
-          std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-              .count();
-      cpu = cpu_times{*used, static_cast<uint64_t>(wall_s * ticks_per_s * std::max(cpus, 1))};
-    }
-  }
+  std::optional<uint64_t> used;
+  if (auto text = read_file("/proc/self/stat")) used = parse_proc_pid_stat_cpu(*text);
   std::optional<uint64_t> rss;
   if (auto text = read_file("/proc/self/statm")) {
     if (auto pages = parse_statm_resident_pages(*text)) {
       rss = *pages * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
     }
   }
-  update(cpu, rss);
+  const double wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  if (used) return update_own(*used, wall_s, rss);
+  update(std::nullopt, rss);
+}
+
+void resource_guard::update_own(uint64_t used_ticks, double wall_seconds,
+                                std::optional<uint64_t> rss_bytes) {
+  const double cores = cpu_cores_ > 0 ? cpu_cores_ : affinity_cpus();
+  const double ticks_per_s = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  update(cpu_times{used_ticks, static_cast<uint64_t>(wall_seconds * ticks_per_s * cores)},
+         rss_bytes);
 }
 
 void resource_guard::update(std::optional<cpu_times> cpu, std::optional<uint64_t> rss_bytes) {

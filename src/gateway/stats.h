@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "gateway/record_filter.h"
 #include "protocol/client_protocol.h"
 
 namespace odin::gateway {
@@ -86,8 +87,8 @@ struct alignas(64) shard_stats {
 
 // Written by the dispatcher thread.
 struct alignas(64) dispatcher_stats {
-  local_counter received;    // records read from the bus
-  local_counter invalid;     // dropped: key not a token or value not JSON
+  local_counter received;                                // records read from the bus
+  std::array<local_counter, drop_reason_count> dropped;  // not delivered, by drop_reason
   local_counter broadcasts;  // records rendered and handed to every shard
   local_counter pauses;      // consumer.pause() calls
   local_gauge paused;        // 1 while paused

@@ -1,5 +1,7 @@
 #include "gateway/upgrade.h"
 
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/rfc7230.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "protocol/ws_codec.h"
@@ -20,6 +22,15 @@ bool is_base64_key(std::string_view key) {
 }
 
 }  // namespace
+
+bool asks_for_websocket(const http_request& req) {
+  const auto it = req.find(http::field::upgrade);
+  if (it == req.end()) return false;
+  for (const auto& token : http::token_list(it->value())) {
+    if (boost::beast::iequals(token, "websocket")) return true;
+  }
+  return false;
+}
 
 upgrade_check check_upgrade(const http_request& req) {
   if (!boost::beast::websocket::is_upgrade(req)) {

@@ -19,6 +19,10 @@ struct upgrade_check {
   std::string why;  // human text when not
 };
 
+// The request carries `Upgrade: websocket` (any case, possibly among other protocols): it
+// asks for a WebSocket, valid or not. Decides whether `/` is an upgrade or a page request.
+bool asks_for_websocket(const http_request& req);
+
 // GET, HTTP/1.1, "Connection: upgrade", "Upgrade: websocket", Sec-WebSocket-Version 13 and a
 // Sec-WebSocket-Key of 24 base64 characters (16 bytes).
 upgrade_check check_upgrade(const http_request& req);

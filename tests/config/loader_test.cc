@@ -66,7 +66,9 @@ TEST_F(Loader, DefaultsAreTheOptionStructsAndThePlans) {
   EXPECT_EQ(s.gateway.host, "0.0.0.0");
   EXPECT_EQ(s.gateway.port, 3002);
   EXPECT_EQ(s.gateway.max_connections, 12000u);
-  EXPECT_EQ(s.gateway.memory_limit_bytes, 15569256448u);
+  EXPECT_EQ(s.gateway.memory_limit_bytes, 0u) << "auto: cgroup memory.max, else 14.5GiB";
+  EXPECT_EQ(s.gateway.cpu_limit_cores, 0) << "auto: cgroup cpu.max, else the affinity mask";
+  EXPECT_EQ(s.kafka.instance_id, "") << "the hostname";
   EXPECT_EQ(s.kafka.brokers, "") << "KAFKA_BROKERS has no default: odin gateway requires it";
   EXPECT_EQ(s.kafka.group_id, "ws-server");
   EXPECT_EQ(s.kafka.topics.topic_of(model::kind::trade), "odin.trades");
@@ -229,6 +231,13 @@ TEST_F(Loader, ParsesEachKindOfValue) {
   EXPECT_EQ(load({"--addr", "127.0.0.1:3002"}).gateway.host, "127.0.0.1");
   EXPECT_EQ(load({}, {{"WS_MEMORY_LIMIT", "15569256448"}}).gateway.memory_limit_bytes,
             15569256448u);
+  EXPECT_EQ(load({}, {{"WS_MEMORY_LIMIT", "auto"}}).gateway.memory_limit_bytes, 0u);
+  EXPECT_EQ(load({}, {{"WS_CPU_LIMIT", "1.5"}}).gateway.cpu_limit_cores, 1.5);
+  EXPECT_EQ(load({"--cpu-limit", "auto"}, {{"WS_CPU_LIMIT", "2"}}).gateway.cpu_limit_cores, 0);
+  EXPECT_THROW(load({}, {{"WS_CPU_LIMIT", "0"}}), config_error);
+  EXPECT_EQ(load({}, {{"KAFKA_INSTANCE_ID", "gw-1"}}).kafka.instance_id, "gw-1");
+  EXPECT_EQ(load({}, {{"WS_IDEMPOTENCY_WINDOW", "0"}}).gateway.idempotency_window, 0ms);
+  EXPECT_EQ(load({"--idempotency-max-keys", "10"}).gateway.idempotency_max_keys, 10u);
 }
 
 TEST_F(Loader, TopicOverridesAndDuplicates) {
@@ -263,9 +272,9 @@ TEST_F(Loader, TokenPoolReplacesTokens) {
 }
 
 TEST_F(Loader, PlanVariablesThatDoNotApplyAreWarnedAbout) {
-  const std::vector<std::string> ignored = {
-      "WS_CPU_LIMIT",      "WS_WORKER_POOL_SIZE",   "WS_WORKER_QUEUE_SIZE",  "WS_MAX_GOROUTINES",
-      "WS_MAX_KAFKA_RATE", "WS_MAX_BROADCAST_RATE", "WS_CPU_PAUSE_THRESHOLD"};
+  const std::vector<std::string> ignored = {"WS_WORKER_POOL_SIZE",   "WS_WORKER_QUEUE_SIZE",
+                                            "WS_MAX_GOROUTINES",     "WS_MAX_KAFKA_RATE",
+                                            "WS_MAX_BROADCAST_RATE", "WS_CPU_PAUSE_THRESHOLD"};
   for (const auto& name : ignored) {
     const settings s = load({}, {{name, "1"}});
     ASSERT_EQ(s.warnings.size(), 1u) << name;
@@ -302,8 +311,8 @@ TEST_F(Loader, HelpNamesVariablesAndDefaults) {
   const std::string help = app.help();
   for (const char* expected :
        {"--addr ADDR", "WebSocket/HTTP listen address [env WS_ADDR, default :3002]",
-        "[env WS_MEMORY_LIMIT, default 14.5GiB]", "[env METRICS_INTERVAL, default 1s]",
-        "[env KAFKA_TOPIC_TRADES, default odin.trades]",
+        "[env WS_MEMORY_LIMIT, default auto]", "[env WS_CPU_LIMIT, default auto]",
+        "[env METRICS_INTERVAL, default 1s]", "[env KAFKA_TOPIC_TRADES, default odin.trades]",
         "[env SIM_TOKENS, default BTC,ETH,SOL,ODIN,DOGE]", "[env LOG_FORMAT, default text]",
         "--env-file PATH", "Gateway:", "Kafka:", "Memory bus:", "Simulator:", "Logging:"}) {
     EXPECT_NE(help.find(expected), std::string::npos) << expected << "\n" << help;

@@ -11,11 +11,14 @@
 #include <vector>
 
 #include "gateway/fake_consumer.h"
+#include "gateway/test_events.h"
 
 namespace odin::gateway {
 namespace {
 
 using namespace std::chrono_literals;
+using model::kind;
+using test::event_value;
 using test::fake_consumer;
 
 std::string payload_of(const frame& f) {
@@ -48,21 +51,27 @@ TEST(dispatcher, validates_numbers_per_channel_and_hands_each_record_to_every_sh
   std::atomic<int> wakes{0};
   shard_inbox a(64, [&] { ++wakes; }), b(64, [&] { ++wakes; });
   dispatcher d(consumer, {&a, &b});
-  consumer.push(model::kind::trade, "BTC", R"({"p":1})", 11);
-  consumer.push(model::kind::trade, "BTC", R"({"p":2})", 12);
-  consumer.push(model::kind::trade, "ETH", R"({"p":3})", 13);
-  consumer.push(model::kind::liquidity, "BTC", R"({"p":4})", 14);
-  consumer.push(model::kind::trade, "B$C", R"({"p":5})", 15);  // key not a token
-  consumer.push(model::kind::trade, "BTC", R"({"p":)", 16);    // value not JSON
-  consumer.push(model::kind::trade, "BTC", R"([6])", 17);
+  consumer.push(kind::trade, "BTC", event_value(kind::trade, "BTC", "1"), 11);
+  consumer.push(kind::trade, "BTC", event_value(kind::trade, "BTC", "2"), 12);
+  consumer.push(kind::trade, "ETH", event_value(kind::trade, "ETH", "3"), 13);
+  consumer.push(kind::liquidity, "BTC", event_value(kind::liquidity, "BTC", "4"), 14);
+  consumer.push(kind::trade, "B$C", event_value(kind::trade, "B$C", "5"), 15);  // bad key
+  consumer.push(kind::trade, "BTC", R"({"p":)", 16);                            // not JSON
+  consumer.push(kind::trade, "BTC", event_value(kind::trade, "BTC", "[6]"), 17);
   for (int i = 0; i < 10 && consumer.handed() < 7; ++i) d.run_once(50ms);
 
+  auto frame_of = [](const char* channel, int seq, int ts, kind k, const char* token,
+                     const char* body) {
+    return R"({"type":"event","channel":")" + std::string(channel) + R"(","seq":)" +
+           std::to_string(seq) + R"(,"ts":)" + std::to_string(ts) + R"(,"data":)" +
+           event_value(k, token, body) + "}";
+  };
   const std::vector<std::string> expected = {
-      R"({"type":"event","channel":"BTC.trade","seq":1,"ts":11,"data":{"p":1}})",
-      R"({"type":"event","channel":"BTC.trade","seq":2,"ts":12,"data":{"p":2}})",
-      R"({"type":"event","channel":"ETH.trade","seq":1,"ts":13,"data":{"p":3}})",
-      R"({"type":"event","channel":"BTC.liquidity","seq":1,"ts":14,"data":{"p":4}})",
-      R"({"type":"event","channel":"BTC.trade","seq":3,"ts":17,"data":[6]})",
+      frame_of("BTC.trade", 1, 11, kind::trade, "BTC", "1"),
+      frame_of("BTC.trade", 2, 12, kind::trade, "BTC", "2"),
+      frame_of("ETH.trade", 1, 13, kind::trade, "ETH", "3"),
+      frame_of("BTC.liquidity", 1, 14, kind::liquidity, "BTC", "4"),
+      frame_of("BTC.trade", 3, 17, kind::trade, "BTC", "[6]"),
   };
   std::vector<frame_ref> from_a = pop_all(a);
   std::vector<frame_ref> from_b = pop_all(b);
@@ -74,7 +83,8 @@ TEST(dispatcher, validates_numbers_per_channel_and_hands_each_record_to_every_sh
     EXPECT_EQ(from_a[i]->refs(), 2u);
   }
   EXPECT_EQ(d.stats().received.value(), 7u);
-  EXPECT_EQ(d.stats().invalid.value(), 2u);
+  EXPECT_EQ(d.stats().dropped[static_cast<std::size_t>(drop_reason::invalid_key)].value(), 1u);
+  EXPECT_EQ(d.stats().dropped[static_cast<std::size_t>(drop_reason::not_json)].value(), 1u);
   EXPECT_EQ(d.stats().broadcasts.value(), 5u);
   EXPECT_GE(wakes.load(), 2);
   EXPECT_EQ(consumer.pauses(), 0);
@@ -85,7 +95,9 @@ TEST(dispatcher, full_inbox_pauses_waits_and_resumes_without_loss) {
   shard_inbox inbox(2, [] {});
   dispatcher d(consumer, {&inbox});
   constexpr int total = 40;
-  for (int i = 0; i < total; ++i) consumer.push(model::kind::trade, "BTC", std::to_string(i), i);
+  for (int i = 0; i < total; ++i) {
+    consumer.push(kind::trade, "BTC", event_value(kind::trade, "BTC", std::to_string(i)), i);
+  }
   d.start();
   std::vector<frame_ref> got;
   const auto deadline = std::chrono::steady_clock::now() + 10s;
@@ -109,7 +121,8 @@ TEST(dispatcher, stop_returns_while_blocked_on_a_full_inbox) {
   fake_consumer consumer;
   shard_inbox inbox(2, [] {});
   dispatcher d(consumer, {&inbox});
-  for (int i = 0; i < 10; ++i) consumer.push(model::kind::trade, "BTC", "1", i);
+  for (int i = 0; i < 10; ++i)
+    consumer.push(kind::trade, "BTC", event_value(kind::trade, "BTC", "1"), i);
   d.start();
   ASSERT_TRUE(wait_for([&] { return d.paused(); }, 5s));
   const auto t0 = std::chrono::steady_clock::now();

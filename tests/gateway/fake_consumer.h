@@ -19,12 +19,15 @@ class fake_consumer : public bus::consumer {
     std::string key;
     std::string value;
     int64_t ingest_us;
+    std::string idempotency_key;
   };
 
-  void push(model::kind kind, std::string key, std::string value, int64_t ingest_us) {
+  void push(model::kind kind, std::string key, std::string value, int64_t ingest_us,
+            std::string idempotency_key = {}) {
     {
       std::lock_guard lock(mutex_);
-      pending_.push_back({kind, std::move(key), std::move(value), ingest_us});
+      pending_.push_back(
+          {kind, std::move(key), std::move(value), ingest_us, std::move(idempotency_key)});
     }
     cv_.notify_all();
   }
@@ -43,7 +46,8 @@ class fake_consumer : public bus::consumer {
       }
     }
     for (const stored& s : batch) {
-      bus::record r{s.kind, 0, offset_++, s.ingest_us / 1000, s.ingest_us, s.key, s.value};
+      bus::record r{s.kind,      0,     offset_++, s.ingest_us / 1000,
+                    s.ingest_us, s.key, s.value,   s.idempotency_key};
       sink(r);
     }
     handed_ += batch.size();
@@ -71,6 +75,14 @@ class fake_consumer : public bus::consumer {
     cv_.notify_all();
   }
   bool ready() const override { return ready_.load(); }
+  bus::bus_health health() const override {
+    std::lock_guard lock(mutex_);
+    return health_;
+  }
+  void set_health(bus::bus_health h) {
+    std::lock_guard lock(mutex_);
+    health_ = h;
+  }
   std::vector<bus::partition_lag> lag() const override {
     std::lock_guard lock(mutex_);
     return {{"odin.trades", 3, static_cast<int64_t>(pending_.size())}};
@@ -102,6 +114,7 @@ class fake_consumer : public bus::consumer {
   int pauses_ = 0;
   int resumes_ = 0;
   int64_t offset_ = 0;
+  bus::bus_health health_;
   std::atomic<std::size_t> handed_{0};
   std::atomic<bool> ready_{true};
 };

@@ -202,6 +202,24 @@ TEST_F(gateway_e2e, http_endpoints) {
   h = http_get(port(), "/ready");
   EXPECT_EQ(h.status, 503);
   EXPECT_NE(h.body.find("not_ready"), std::string::npos);
+  // A bus outage: 503 with the reason, since when and how long; the metrics show it.
+  consumer_.set_health(
+      {.connected = false, .since_ms = 1700000000000, .outages = 2, .outage_ms = 5000});
+  h = http_get(port(), "/ready");
+  EXPECT_EQ(h.status, 503);
+  EXPECT_NE(h.body.find(R"("reason":"bus unreachable: no broker answers")"), std::string::npos)
+      << h.body;
+  EXPECT_NE(h.body.find(R"("since":1700000000000,"sinceIso":"2023-11-14T22:13:20Z")"),
+            std::string::npos)
+      << h.body;
+  EXPECT_NE(h.body.find(R"("outages":2)"), std::string::npos) << h.body;
+  std::string outage_page = metrics();
+  EXPECT_EQ(metric_value(outage_page, "kafka_consumer_connected"), 0);
+  EXPECT_GT(metric_value(outage_page, "kafka_consumer_disconnected_seconds").value_or(0), 1e6);
+  EXPECT_EQ(metric_value(outage_page, "kafka_consumer_outages_total"), 2);
+  EXPECT_EQ(metric_value(outage_page, "kafka_consumer_outage_seconds_total"), 5);
+  consumer_.set_health({});
+  EXPECT_EQ(metric_value(metrics(), "kafka_consumer_connected"), 1);
   EXPECT_EQ(http_get(port(), "/nope").status, 404);
   EXPECT_EQ(http_get(port(), "/ws").status, 400);  // not an upgrade
 
@@ -216,6 +234,32 @@ TEST_F(gateway_e2e, http_endpoints) {
   EXPECT_EQ(metric_value(page, "kafka_consumer_paused"), 0);
   EXPECT_EQ(metric_value(page, "ws_active_connections"), 0);
   EXPECT_EQ(metric_value(page, R"(ws_delivery_latency_seconds_bucket{le="+Inf"})"), 0);
+}
+
+// The plan's `wscat -c ws://host:3002` asks for `/`: it upgrades like `/ws`, and the two kinds
+// of clients get the same events. A plain GET / (no Upgrade header) is no upgrade: 404 here.
+TEST_F(gateway_e2e, root_path_upgrades_like_ws) {
+  start();
+  ws_client on_root(port());
+  ASSERT_EQ(on_root.connect("/"), 101);
+  ws_client on_ws(port());
+  ASSERT_EQ(on_ws.connect("/ws"), 101);
+  ws_client with_query(port());
+  ASSERT_EQ(with_query.connect("/?client=x"), 101);
+  for (ws_client* c : {&on_root, &on_ws, &with_query}) {
+    const json reply = request(*c, R"({"type":"subscribe","channels":["ROOT.trade"],"id":1})");
+    ASSERT_EQ(reply["type"], "subscribed") << reply.dump();
+  }
+  const pushed p = push(kind::trade, "ROOT", R"({"n":1})");
+  for (ws_client* c : {&on_root, &on_ws, &with_query}) {
+    auto text = c->read_text();
+    ASSERT_TRUE(text.has_value());
+    EXPECT_EQ(*text, p.text);
+  }
+  EXPECT_TRUE(wait_metric("ws_active_connections", 3));
+  EXPECT_EQ(http_get(port(), "/").status, 404);
+  ws_client elsewhere(port());
+  EXPECT_EQ(elsewhere.connect("/wss"), 404);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 
 #include "gateway/fake_consumer.h"
 #include "gateway/gateway.h"
+#include "gateway/test_events.h"
 #include "gateway/ws_client.h"
 #include "model/channel.h"
 
@@ -75,11 +76,13 @@ class gateway_fixture : public ::testing::Test {
     return nlohmann::json::parse(*reply, nullptr, false);
   }
 
-  // Pushes one record; returns what a subscriber of its channel receives.
-  pushed push(model::kind kind, const std::string& token, const std::string& data) {
+  // Pushes one record, an event object carrying `body` (test_events.h); returns what a
+  // subscriber of its channel receives.
+  pushed push(model::kind kind, const std::string& token, const std::string& body) {
     const std::string channel = model::format_channel(token, kind);
     const uint64_t seq = ++seq_[channel];
     const int64_t ts = 1700000000000000 + static_cast<int64_t>(history_.size());
+    const std::string data = event_value(kind, token, body);
     consumer_.push(kind, token, data, ts);
     history_.push_back({channel, R"({"type":"event","channel":")" + channel + R"(","seq":)" +
                                      std::to_string(seq) + R"(,"ts":)" + std::to_string(ts) +

@@ -11,6 +11,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "gateway/gateway_fixture.h"
+#include "gateway/record_filter.h"
 
 namespace odin::gateway::test {
 namespace {
@@ -108,7 +109,10 @@ TEST_F(gateway_flow, tiny_inboxes_pause_the_bus_and_every_subscriber_gets_every_
   EXPECT_GE(metric("kafka_consumer_pauses_total"), 1);
   EXPECT_TRUE(wait_for([&] { return !consumer_.paused(); }, 5s));
   EXPECT_TRUE(wait_metric("kafka_consumer_paused", 0));
-  EXPECT_EQ(metric(R"(kafka_messages_dropped_total{reason="invalid_record"})"), 0);
+  for (const char* reason : drop_reason_names) {
+    EXPECT_EQ(metric(std::string(R"(kafka_messages_dropped_total{reason=")") + reason + "\"}"), 0)
+        << reason;
+  }
   EXPECT_GE(metric("ws_delivery_latency_seconds_count"), 1);
 }
 

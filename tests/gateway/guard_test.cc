@@ -3,7 +3,6 @@
 
 #include <boost/beast/http/field.hpp>
 
-#include "gateway/json_validator.h"
 #include "gateway/resource_guard.h"
 #include "gateway/upgrade.h"
 
@@ -89,19 +88,6 @@ TEST(upgrade, refuses_bad_requests) {
   auto no_key = upgrade_request();
   no_key.erase(http::field::sec_websocket_key);
   EXPECT_FALSE(check_upgrade(no_key).ok);
-}
-
-TEST(json_validator, accepts_json_and_refuses_the_rest) {
-  json_validator v;
-  EXPECT_TRUE(v.valid(R"({"a":[1,2,{"b":null}],"c":"\u00e9"})"));
-  EXPECT_TRUE(v.valid("17"));
-  EXPECT_TRUE(v.valid(R"("text")"));
-  EXPECT_FALSE(v.valid(""));
-  EXPECT_FALSE(v.valid("{"));
-  EXPECT_FALSE(v.valid(R"({"a":1} trailing)"));
-  EXPECT_FALSE(v.valid("not json"));
-  EXPECT_FALSE(v.valid("{\"a\":\"\xff\"}"));
-  EXPECT_TRUE(v.valid(R"({"again":true})"));  // the reused buffers still work
 }
 
 }  // namespace

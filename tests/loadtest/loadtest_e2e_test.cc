@@ -63,7 +63,9 @@ TEST(LoadtestE2e, DevServerDeliversEveryEventToEveryClient) {
   ASSERT_TRUE(sent_before) << "the gateway exports ws_messages_sent_total";
 
   loadtest::options o;
-  o.server = "ws://127.0.0.1:" + std::to_string(port) + "/ws";
+  // No path, as in the plan's `odin loadtest --server ws://localhost:3002`: the gateway
+  // upgrades on `/` like on `/ws`.
+  o.server = "ws://localhost:" + std::to_string(port);
   o.target = clients;
   o.ramp_rate = 1000;
   o.duration_s = window_s;
