@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (the `fuzz` preset: clang + ASan/UBSan) and runs each one for
-# FUZZ_SECONDS (default 20) over a copy of its seed corpus in fuzz/corpus/<name>/, so the repo is
+# FUZZ_SECONDS (default 20) over a copy of its seed corpus in fuzz/corpus/<name>/ (with the
+# dictionary fuzz/<name>.dict when there is one), so the repo is
 # left untouched. Exits non-zero if any target finds a crash, leak or violated invariant; the
 # reproducer is kept under build/fuzz/artifacts/ (re-run: build/fuzz/bin/fuzz_<name> <file>).
 # Usage: bash scripts/fuzz.sh            FUZZ_SECONDS=300 bash scripts/fuzz.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${FUZZ_SECONDS:-20}"
-targets=(client_protocol ws_codec)
+targets=(client_protocol ws_codec jwt)
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz --target "${targets[@]/#/fuzz_}"
@@ -21,7 +22,8 @@ failed=()
 for t in "${targets[@]}"; do
   cp -r "fuzz/corpus/$t" "$work/$t"
   echo "fuzz: $t for ${seconds}s over $(ls "$work/$t" | wc -l) seeds"
-  if ! "build/fuzz/bin/fuzz_$t" "$work/$t" -max_total_time="$seconds" -print_final_stats=1 \
+  dict=(); [ -f "fuzz/$t.dict" ] && dict=(-dict="fuzz/$t.dict")
+  if ! "build/fuzz/bin/fuzz_$t" "$work/$t" "${dict[@]}" -max_total_time="$seconds" -print_final_stats=1 \
       -artifact_prefix="$artifacts/$t-" 2>"$work/$t.log"; then
     tail -n 40 "$work/$t.log"
     failed+=("$t")

@@ -155,6 +155,10 @@ kafka_admin::kafka_admin(const bus::kafka_options& options, milliseconds timeout
 
 kafka_admin::~kafka_admin() = default;
 
+RdKafka::Handle& kafka_admin::client() {
+  return *client_;
+}
+
 admin_error kafka_admin::timeout_error(const char* what) const {
   if (metadata_answered_) {
     return {admin_errc::timed_out,

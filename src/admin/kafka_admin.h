@@ -21,6 +21,7 @@ struct rd_kafka_op_s;
 struct rd_kafka_queue_s;
 
 namespace RdKafka {
+class Handle;
 class Producer;
 }  // namespace RdKafka
 
@@ -98,6 +99,8 @@ class kafka_admin {
 
   const std::string& brokers() const { return brokers_; }
   std::chrono::milliseconds timeout() const { return timeout_; }
+  // The librdkafka client (diagnostics and tests: bus::kafka_client_property).
+  RdKafka::Handle& client();
 
  private:
   admin_error timeout_error(const char* what) const;

@@ -8,6 +8,7 @@
 #include "app/signals.h"
 #include "common/log.h"
 #include "config/config_error.h"
+#include "config/kafka_security.h"
 #include "config/loader.h"
 
 namespace odin::app {
@@ -16,6 +17,9 @@ config::settings load_settings(const config::loader& cfg) {
   config::settings s = cfg.finish();
   init_logging(s.log_level, s.log_format);
   log_warnings(s.warnings);
+  if (!s.kafka.extra.empty()) {
+    spdlog::info("kafka client properties: {}", config::describe_kafka_properties(s.kafka.extra));
+  }
   return s;
 }
 

@@ -5,6 +5,7 @@
 #include <array>
 #include <stdexcept>
 
+#include <librdkafka/rdkafka.h>
 #include <spdlog/spdlog.h>
 
 namespace odin::bus {
@@ -30,6 +31,19 @@ std::unique_ptr<RdKafka::Conf> make_kafka_conf(const kafka_options& options,
 
 void apply_extra_properties(RdKafka::Conf& conf, const kafka_options& options) {
   for (const auto& [name, value] : options.extra) set_kafka_property(conf, name, value);
+}
+
+std::optional<std::string> kafka_client_property(RdKafka::Handle& client, const std::string& name) {
+  const rd_kafka_conf_t* conf = rd_kafka_conf(client.c_ptr());
+  std::size_t size = 0;
+  if (rd_kafka_conf_get(conf, name.c_str(), nullptr, &size) != RD_KAFKA_CONF_OK)
+    return std::nullopt;
+  std::string value(size, '\0');
+  if (rd_kafka_conf_get(conf, name.c_str(), value.data(), &size) != RD_KAFKA_CONF_OK) {
+    return std::nullopt;
+  }
+  value.resize(size > 0 ? size - 1 : 0);  // size counts the terminating NUL
+  return value;
 }
 
 bus_error to_bus_error(int code) {

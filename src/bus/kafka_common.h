@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include <librdkafka/rdkafkacpp.h>
@@ -23,6 +24,10 @@ std::unique_ptr<RdKafka::Conf> make_kafka_conf(const kafka_options& options,
 
 // Applies options.extra (last, so it overrides anything).
 void apply_extra_properties(RdKafka::Conf& conf, const kafka_options& options);
+
+// The value a created client holds for property `name` (as rd_kafka_conf_get reports it);
+// nullopt for an unknown name. Secrets come back as they are: never log the result.
+std::optional<std::string> kafka_client_property(RdKafka::Handle& client, const std::string& name);
 
 // librdkafka error code (RdKafka::ErrorCode or rd_kafka_resp_err_t) → bus_error.
 bus_error to_bus_error(int code);

@@ -48,6 +48,8 @@ class kafka_consumer final : public consumer {
   std::vector<partition_lag> lag() const override;
   uint64_t skipped() const override { return skipped_.load(std::memory_order_relaxed); }
   uint64_t commit_errors() const override { return commit_errors_.load(); }
+  // The librdkafka client (diagnostics and tests: kafka_client_property).
+  RdKafka::Handle& client() { return *consumer_; }
 
  private:
   struct message_deleter {

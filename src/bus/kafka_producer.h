@@ -50,6 +50,8 @@ class kafka_producer final : public producer {
 
   // Records queued and not yet completed.
   std::size_t outstanding() const;
+  // The librdkafka client (diagnostics and tests: kafka_client_property).
+  RdKafka::Handle& client() { return *producer_; }
 
  private:
   // One produced record awaiting its delivery report; the msg_opaque given to librdkafka.

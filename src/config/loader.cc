@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "config/env_file.h"
+#include "config/kafka_security.h"
 #include "config/value_parsers.h"
 
 namespace odin::config {
@@ -44,6 +45,7 @@ std::optional<chosen_value> choose(const setting_row& row, const CLI::Option& fl
 }
 
 bool known_variable(std::string_view name) {
+  if (kafka_property_name(name)) return true;  // KAFKA_PROPERTY_<NAME> pass-through
   for (const auto& row : setting_rows()) {
     if (row.env == name) return true;
   }
@@ -93,6 +95,14 @@ loader::loader(CLI::App& cmd, unsigned groups, std::string default_log_format)
                            ->type_name(std::string(row.type))
                            ->group(std::string(group_title(row.group)));
   }
+  if ((groups_ & kafka_group) != 0) {
+    cmd.add_option("--kafka-property", kafka_property_flags_,
+                   "any librdkafka property, repeatable: --kafka-property "
+                   "socket.keepalive.enable=true [env KAFKA_PROPERTY_<NAME>: upper case, '.' "
+                   "written '_', '_' written '__', '-' written '___']")
+        ->type_name("NAME=VALUE")
+        ->group(std::string(group_title(kafka_bit)));
+  }
 }
 
 settings loader::finish(const std::map<std::string, std::string>* env,
@@ -118,12 +128,17 @@ settings loader::finish(const std::map<std::string, std::string>* env,
     try {
       row.apply(s, trim(chosen->value));
     } catch (const invalid_value& e) {
+      const std::string shown = is_secret_setting(row.env) ? "(redacted)" : chosen->value;
       throw config_error(
-          fmt::format("{}=\"{}\": {} ({})", row.env, chosen->value, e.what(), chosen->origin));
+          fmt::format("{}=\"{}\": {} ({})", row.env, shown, e.what(), chosen->origin));
     }
     applied.emplace(row.env, std::string(trim(chosen->value)));
   }
   check_combinations(s);
+  if ((groups_ & kafka_group) != 0) {
+    collect_kafka_properties(s, dotenv, process);
+    s.kafka.extra = kafka_security_properties(s.kafka_security, s.warnings);
+  }
   add_warnings(s, dotenv, process, applied);
   return s;
 }
@@ -139,6 +154,36 @@ void loader::check_combinations(const settings& s) const {
         "KAFKA_DELIVERY_TIMEOUT_MS={} must be greater than KAFKA_LINGER_MS={} (librdkafka: "
         "message.timeout.ms must be greater than linger.ms)",
         s.kafka.delivery_timeout.count(), s.kafka.linger.count()));
+  }
+}
+
+// KAFKA_PROPERTY_<NAME> from .env, then the environment, then --kafka-property (later wins).
+void loader::collect_kafka_properties(settings& s, const std::map<std::string, std::string>& dotenv,
+                                      const std::map<std::string, std::string>& env) const {
+  auto& props = s.kafka_security.properties;
+  for (const auto* vars : {&dotenv, &env}) {
+    for (const auto& [variable, value] : *vars) {
+      if (!variable.starts_with(kafka_property_prefix) || trim(value).empty()) continue;
+      const auto name = kafka_property_name(variable);
+      if (!name) {
+        throw config_error(fmt::format(
+            "{}: not a property name (KAFKA_PROPERTY_ then letters, digits and single, double "
+            "or triple underscores for '.', '_' and '-')",
+            variable));
+      }
+      const std::string from = vars == &env ? "the environment" : s.env_file;
+      props[*name] = {std::string(trim(value)), fmt::format("{} from {}", variable, from)};
+    }
+  }
+  for (const auto& flag : kafka_property_flags_) {
+    const std::size_t eq = flag.find('=');
+    const std::string name(trim(std::string_view(flag).substr(0, eq)));
+    if (eq == std::string::npos || name.empty()) {
+      throw config_error(
+          fmt::format("--kafka-property {}: expected NAME=VALUE (a librdkafka property)", flag));
+    }
+    props[name] = {std::string(trim(std::string_view(flag).substr(eq + 1))),
+                   fmt::format("flag --kafka-property {}", name)};
   }
 }
 

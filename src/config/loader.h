@@ -52,6 +52,8 @@ class loader {
 
  private:
   void check_combinations(const settings& s) const;
+  void collect_kafka_properties(settings& s, const std::map<std::string, std::string>& dotenv,
+                                const std::map<std::string, std::string>& env) const;
   void add_warnings(settings& s, const std::map<std::string, std::string>& dotenv,
                     const std::map<std::string, std::string>& env,
                     const std::map<std::string_view, std::string>& applied) const;
@@ -60,8 +62,9 @@ class loader {
   std::string default_log_format_;
   std::string env_file_;
   CLI::Option* env_file_option_ = nullptr;
-  std::vector<std::string> flag_values_;    // one per setting_rows() entry
-  std::vector<CLI::Option*> flag_options_;  // nullptr where the group is not registered
+  std::vector<std::string> flag_values_;           // one per setting_rows() entry
+  std::vector<CLI::Option*> flag_options_;         // nullptr where the group is not registered
+  std::vector<std::string> kafka_property_flags_;  // --kafka-property NAME=VALUE (repeatable)
 };
 
 // Every variable name of the process environment (a copy of `environ`).

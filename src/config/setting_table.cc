@@ -1,6 +1,7 @@
 #include "config/setting_table.h"
 
 #include <array>
+#include <cctype>
 
 #include <fmt/format.h>
 
@@ -32,6 +33,20 @@ std::string show_topic(const settings& s) {
 template <kind K>
 constexpr setting_row topic_row(sv env, sv flag, sv help) {
   return {env, flag, kafka_bit, "TOPIC", help, &apply_topic<K>, &show_topic<K>};
+}
+
+std::string lower(sv v) {
+  std::string out(v);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+std::string upper(sv v) {
+  std::string out(v);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+std::string redacted(const std::string& secret) {
+  return secret.empty() ? std::string() : std::string("(redacted)");
 }
 
 constexpr uint64_t KiB = 1024, MiB = KiB * 1024, GiB = MiB * 1024, TiB = GiB * 1024;
@@ -220,6 +235,47 @@ const std::array rows = {
                 "history replayed on start: records newer than now minus this; 0 = none",
                 [](settings& s, sv v) { s.kafka.lookback = parse_duration(v, 0ms, 168h); },
                 [](const settings& s) { return dur(s.kafka.lookback); }},
+    // Kafka security (issue 9): filled into kafka_options::extra by config/kafka_security.cc
+    setting_row{"KAFKA_SECURITY_PROTOCOL", "--kafka-security-protocol", kafka_bit, "PROTOCOL",
+                "plaintext, ssl, sasl_plaintext or sasl_ssl (librdkafka security.protocol)",
+                [](settings& s, sv v) {
+                  s.kafka_security.protocol =
+                      parse_choice(lower(v), {"plaintext", "ssl", "sasl_plaintext", "sasl_ssl"});
+                },
+                [](const settings& s) { return s.kafka_security.protocol; }},
+    setting_row{"KAFKA_SASL_MECHANISM", "--kafka-sasl-mechanism", kafka_bit, "MECHANISM",
+                "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (needs a sasl_* protocol)",
+                [](settings& s, sv v) {
+                  s.kafka_security.sasl_mechanism =
+                      parse_choice(upper(v), {"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"});
+                },
+                [](const settings& s) { return s.kafka_security.sasl_mechanism; }},
+    setting_row{"KAFKA_SASL_USERNAME", "--kafka-sasl-username", kafka_bit, "NAME", "SASL user name",
+                [](settings& s, sv v) { s.kafka_security.sasl_username = std::string(v); },
+                [](const settings& s) { return s.kafka_security.sasl_username; }},
+    setting_row{"KAFKA_SASL_PASSWORD", "--kafka-sasl-password", kafka_bit, "SECRET",
+                "SASL password (never logged; prefer KAFKA_SASL_PASSWORD_FILE: a flag or "
+                "variable is visible to other processes)",
+                [](settings& s, sv v) { s.kafka_security.sasl_password = std::string(v); },
+                [](const settings& s) { return redacted(s.kafka_security.sasl_password); }},
+    setting_row{"KAFKA_SASL_PASSWORD_FILE", "--kafka-sasl-password-file", kafka_bit, "PATH",
+                "file holding the SASL password (trailing newline ignored)",
+                [](settings& s, sv v) { s.kafka_security.sasl_password_file = std::string(v); },
+                [](const settings& s) { return s.kafka_security.sasl_password_file; }},
+    setting_row{"KAFKA_TLS_CA_FILE", "--kafka-tls-ca-file", kafka_bit, "PATH",
+                "PEM CA certificate(s) the brokers' certificates are checked against (ssl, "
+                "sasl_ssl; default: the system's)",
+                [](settings& s, sv v) { s.kafka_security.tls_ca_file = std::string(v); },
+                [](const settings& s) { return s.kafka_security.tls_ca_file; }},
+    setting_row{"KAFKA_TLS_CERT_FILE", "--kafka-tls-cert-file", kafka_bit, "PATH",
+                "PEM client certificate for mutual TLS (with KAFKA_TLS_KEY_FILE)",
+                [](settings& s, sv v) { s.kafka_security.tls_cert_file = std::string(v); },
+                [](const settings& s) { return s.kafka_security.tls_cert_file; }},
+    setting_row{"KAFKA_TLS_KEY_FILE", "--kafka-tls-key-file", kafka_bit, "PATH",
+                "PEM private key of the client certificate (a passphrase: "
+                "KAFKA_PROPERTY_SSL_KEY_PASSWORD)",
+                [](settings& s, sv v) { s.kafka_security.tls_key_file = std::string(v); },
+                [](const settings& s) { return s.kafka_security.tls_key_file; }},
     // Memory bus
     setting_row{"BUS_PARTITIONS", "--partitions", memory_bit, "N", "partitions per topic",
                 [](settings& s, sv v) {
@@ -360,6 +416,10 @@ constexpr std::array<ignored_variable, 6> ignored = {{
 
 std::span<const setting_row> setting_rows() {
   return rows;
+}
+
+bool is_secret_setting(std::string_view env) {
+  return env == "KAFKA_SASL_PASSWORD";
 }
 
 std::span<const ignored_variable> ignored_variables() {

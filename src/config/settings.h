@@ -6,6 +6,7 @@
 
 #include "bus/kafka_options.h"
 #include "bus/memory_options.h"
+#include "config/kafka_security.h"
 #include "gateway/options.h"
 #include "publisher/options.h"
 #include "sim/options.h"
@@ -15,6 +16,8 @@ namespace odin::config {
 struct settings {
   gateway::options gateway;
   bus::kafka_options kafka;
+  kafka_security_settings
+      kafka_security;  // KAFKA_SECURITY_*, KAFKA_SASL_*, KAFKA_TLS_*, KAFKA_PROPERTY_*
   bus::memory_options memory;
   sim::options sim;
   publisher::options publisher;
