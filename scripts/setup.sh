@@ -6,6 +6,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config clang libclang-rt-14-dev
   librdkafka-dev libboost1.81-dev libsimdjson-dev nlohmann-json3-dev prometheus-cpp-dev
   libspdlog-dev libfmt-dev libcli11-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libavro-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
