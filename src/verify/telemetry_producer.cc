@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <thread>
 
@@ -167,29 +168,32 @@ void telemetry_producer::produce_one(uint64_t seq) {
 }
 
 void telemetry_producer::run() {
+  constexpr uint64_t chunk = 256;  // records between two looks at the clock
   const auto start = clock::now();
   auto next_progress = start + std::chrono::seconds(1);
   uint64_t seq = 0;
+  const uint64_t limit = options_.count > 0 ? options_.count : UINT64_MAX;
+  // Production stops at the duration even when the producer is behind its schedule: records
+  // that were due but not produced simply lower the throughput measured.
   auto finished = [&](clock::time_point now) {
-    return options_.count > 0 ? seq >= options_.count : now - start >= options_.duration;
+    return seq >= limit || (options_.count == 0 && now - start >= options_.duration);
   };
   for (auto now = start; !finished(now); now = clock::now()) {
     const std::chrono::duration<double> elapsed = now - start;
     const uint64_t due =
-        options_.rate > 0 ? static_cast<uint64_t>(elapsed.count() * options_.rate) + 1 : seq + 1000;
-    while (seq < due && !(options_.count > 0 && seq >= options_.count)) {
-      produce_one(seq++);
-    }
+        options_.rate > 0 ? static_cast<uint64_t>(elapsed.count() * options_.rate) + 1 : UINT64_MAX;
+    const uint64_t end = std::min({due, limit, seq + chunk});
+    while (seq < end) produce_one(seq++);
     producer_->poll(0);
     if (now >= next_progress) {
-      next_progress += std::chrono::seconds(1);
+      while (next_progress <= now) next_progress += std::chrono::seconds(1);
       if (options_.on_progress) options_.on_progress(seq, consumed_so_far ? consumed_so_far() : 0);
     }
-    if (options_.rate > 0) {
+    if (options_.rate > 0 && seq < limit) {
       const auto next =
           start + std::chrono::duration_cast<clock::duration>(
                       std::chrono::duration<double>(static_cast<double>(seq) / options_.rate));
-      if (next > clock::now()) std::this_thread::sleep_until(next);
+      if (next > clock::now()) std::this_thread::sleep_until(std::min(next, next_progress));
     }
   }
   producer_->flush(static_cast<int>((delivery_timeout_ + std::chrono::seconds(1)).count()));
