@@ -10,6 +10,7 @@ find_package(fmt REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(OpenSSL REQUIRED)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka++ rdkafka)
+pkg_check_modules(AVRO REQUIRED IMPORTED_TARGET avro-c)  # Avro C 1.11 (libavro-dev): src/verify
 
 add_library(odin_boost INTERFACE)
 target_link_libraries(odin_boost INTERFACE Boost::headers Threads::Threads)

@@ -7,7 +7,7 @@ PACKAGES=(
   librdkafka-dev libboost1.81-dev libsimdjson-dev nlohmann-json3-dev prometheus-cpp-dev
   libspdlog-dev libfmt-dev libcli11-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium
-  prometheus python3-yaml
+  prometheus python3-yaml libavro-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -17,5 +17,6 @@ command register_publisher(CLI::App& app);
 command register_topics(CLI::App& app);
 command register_schemas(CLI::App& app);
 command register_loadtest(CLI::App& app);
+command register_verify(CLI::App& app);
 
 }  // namespace odin::app

@@ -27,10 +27,11 @@ int main(int argc, char** argv) {
   add(&odin::app::register_topics);
   add(&odin::app::register_schemas);
   add(&odin::app::register_loadtest);
+  add(&odin::app::register_verify);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    return app.exit(e) == 0 ? 0 : 2;  // --help is 0; a usage error is 2, as a bad setting
   }
   try {
     for (auto& [sub, run] : commands) {
