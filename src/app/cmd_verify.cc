@@ -112,7 +112,8 @@ verify::options finish_options(verify_flags& f, const config::settings& s) {
                                                                : verify::payload_format::json)
                               : (f.format == "avro" ? verify::payload_format::avro
                                                     : verify::payload_format::json);
-  o.rate = f.rate < 0 ? 1.1 * o.limits.min_throughput : f.rate;
+  o.rate =
+      f.rate < 0 ? o.limits.min_throughput * 11 / 10 : f.rate;  // 110000, not 110000.00000000001
   o.duration = duration_flag("--duration", f.duration, 100ms, 24h);
   o.drain = duration_flag("--drain", f.drain, 0ms, 1h);
   o.timeout = duration_flag("--timeout", f.timeout, 100ms, 10min);
