@@ -208,6 +208,14 @@ verification_key verification_key::from_pem(std::string_view pem, std::string ki
 }
 
 std::vector<verification_key> verification_key::from_jwks(std::string_view json) {
+  try {
+    return keys_of_jwks(json);
+  } catch (const nlohmann::json::exception& e) {  // a member of the wrong JSON type
+    fail(fmt::format("JWKS: {}", e.what()));
+  }
+}
+
+std::vector<verification_key> verification_key::keys_of_jwks(std::string_view json) {
   const auto doc = nlohmann::json::parse(json, nullptr, false);
   if (doc.is_discarded() || !doc.is_object() || !doc.contains("keys") || !doc["keys"].is_array()) {
     fail("JWKS: expected a JSON object {\"keys\":[...]}");

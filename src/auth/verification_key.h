@@ -46,6 +46,7 @@ class verification_key {
   };
   verification_key(jwt_alg alg, std::string kid);
   static verification_key from_pkey(evp_pkey_st* key, std::string kid);
+  static std::vector<verification_key> keys_of_jwks(std::string_view json);
 
   jwt_alg alg_;
   std::string kid_;

@@ -259,6 +259,9 @@ TEST(JwtVerifier, StartupRefusesBadKeys) {
   EXPECT_THROW(verification_key::from_pem(test_key::rsa(1024).public_pem()), std::invalid_argument);
   EXPECT_THROW(verification_key::from_jwks("[]"), std::invalid_argument);
   EXPECT_THROW(verification_key::from_jwks(R"({"keys":[]})"), std::invalid_argument);
+  EXPECT_THROW(verification_key::from_jwks(R"({"keys":[{"kty":"RSA","use":5}]})"),
+               std::invalid_argument);
+  EXPECT_THROW(verification_key::from_jwks(R"({"keys":[{"kty":["RSA"]}]})"), std::invalid_argument);
   EXPECT_THROW(verification_key::from_jwks(R"({"keys":[{"kty":"oct","k":"AAAA"}]})"),
                std::invalid_argument);
   EXPECT_THROW(
