@@ -19,9 +19,6 @@ struct producer_health {
   std::size_t queued = 0;                         // records handed over, not yet completed
 };
 
-// The record header carrying a publisher's idempotency key (see src/publisher/README.md).
-inline constexpr std::string_view idempotency_header = "odin-idempotency-key";
-
 class producer {
  public:
   // Called exactly once per produce(), possibly from another thread, after the bus
