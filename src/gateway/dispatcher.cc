@@ -80,7 +80,9 @@ void dispatcher::on_record(const bus::record& r) {
   if (it == seq_.end()) it = seq_.emplace(std::string(channel), 0).first;
   const uint64_t seq = ++it->second;
 
-  batch_.push_back(render_event({r.key, r.kind, seq, r.ingest_us, r.value, {}},
+  const protocol::stream_position pos{r.kind, r.partition, r.offset,
+                                      protocol::record_check(r.key, r.timestamp_ms, r.value)};
+  batch_.push_back(render_event({r.key, r.kind, seq, r.ingest_us, r.value, {}, pos, {}},
                                 static_cast<uint32_t>(inboxes_.size())));
 }
 

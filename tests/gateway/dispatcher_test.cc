@@ -1,6 +1,7 @@
 // The dispatcher alone: validation, per-channel seq, one render per record handed to every
 // inbox, and backpressure (pause, wait, resume, never drop).
 #include "gateway/dispatcher.h"
+#include "protocol/position.h"
 
 #include <gtest/gtest.h>
 
@@ -57,12 +58,25 @@ TEST(dispatcher, validates_numbers_per_channel_and_hands_each_record_to_every_sh
   consumer.push(model::kind::trade, "BTC", R"([6])", 17);
   for (int i = 0; i < 10 && consumer.handed() < 7; ++i) d.run_once(50ms);
 
+  // pos: kind:partition:offset:check (the fake consumer numbers every record, invalid ones too)
+  auto pos = [](model::kind k, int64_t offset, std::string_view key, int64_t ts_us,
+                std::string_view value) {
+    char text[protocol::max_position_size];
+    const protocol::stream_position p{k, 0, offset,
+                                      protocol::record_check(key, ts_us / 1000, value)};
+    return std::string(text, protocol::write_position(p, text));
+  };
   const std::vector<std::string> expected = {
-      R"({"type":"event","channel":"BTC.trade","seq":1,"ts":11,"data":{"p":1}})",
-      R"({"type":"event","channel":"BTC.trade","seq":2,"ts":12,"data":{"p":2}})",
-      R"({"type":"event","channel":"ETH.trade","seq":1,"ts":13,"data":{"p":3}})",
-      R"({"type":"event","channel":"BTC.liquidity","seq":1,"ts":14,"data":{"p":4}})",
-      R"({"type":"event","channel":"BTC.trade","seq":3,"ts":17,"data":[6]})",
+      R"({"type":"event","channel":"BTC.trade","seq":1,"ts":11,"pos":")" +
+          pos(model::kind::trade, 0, "BTC", 11, R"({"p":1})") + R"(","data":{"p":1}})",
+      R"({"type":"event","channel":"BTC.trade","seq":2,"ts":12,"pos":")" +
+          pos(model::kind::trade, 1, "BTC", 12, R"({"p":2})") + R"(","data":{"p":2}})",
+      R"({"type":"event","channel":"ETH.trade","seq":1,"ts":13,"pos":")" +
+          pos(model::kind::trade, 2, "ETH", 13, R"({"p":3})") + R"(","data":{"p":3}})",
+      R"({"type":"event","channel":"BTC.liquidity","seq":1,"ts":14,"pos":")" +
+          pos(model::kind::liquidity, 3, "BTC", 14, R"({"p":4})") + R"(","data":{"p":4}})",
+      R"({"type":"event","channel":"BTC.trade","seq":3,"ts":17,"pos":")" +
+          pos(model::kind::trade, 6, "BTC", 17, R"([6])") + R"(","data":[6]})",
   };
   std::vector<frame_ref> from_a = pop_all(a);
   std::vector<frame_ref> from_b = pop_all(b);
