@@ -60,8 +60,8 @@ enum class refusal : uint8_t { limit, cpu, memory, bad_request };
 inline constexpr std::size_t refusal_count = 4;
 inline constexpr std::array<const char*, refusal_count> refusal_names = {"limit", "cpu", "memory",
                                                                          "bad_request"};
-inline constexpr std::size_t client_error_count = 11;  // protocol::error_code values
-static_assert(static_cast<std::size_t>(protocol::error_code::not_subscribed) + 1 ==
+inline constexpr std::size_t client_error_count = 12;  // protocol::error_code values
+static_assert(static_cast<std::size_t>(protocol::error_code::invalid_position) + 1 ==
               client_error_count);
 
 // Written by one shard's thread.
