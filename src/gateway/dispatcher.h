@@ -17,6 +17,7 @@
 #include <boost/unordered/unordered_flat_map.hpp>
 
 #include "bus/consumer.h"
+#include "gateway/history.h"
 #include "gateway/json_validator.h"
 #include "gateway/log_limiter.h"
 #include "gateway/shard_inbox.h"
@@ -29,7 +30,8 @@ class dispatcher {
  public:
   static constexpr std::size_t max_batch = 256;  // records per poll
 
-  dispatcher(bus::consumer& consumer, std::vector<shard_inbox*> inboxes);
+  // `hist` (optional, must outlive the dispatcher) keeps every frame before shards see it.
+  dispatcher(bus::consumer& consumer, std::vector<shard_inbox*> inboxes, history* hist = nullptr);
   ~dispatcher() { stop(); }
   dispatcher(const dispatcher&) = delete;
   dispatcher& operator=(const dispatcher&) = delete;
@@ -55,6 +57,7 @@ class dispatcher {
 
   bus::consumer& consumer_;
   std::vector<shard_inbox*> inboxes_;
+  history* history_;
   bus::record_sink sink_;
   std::vector<frame*> batch_;
   json_validator validator_;

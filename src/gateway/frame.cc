@@ -104,24 +104,28 @@ frame* render_event(const event_fields& e, uint32_t refs) {
   out = put(out, ts);
   out = put(out, pos_key);
   out = put(out, pos);
-  out = put(out, data_key);
-  out = put(out, e.data);
+  *out++ = '"';
   out = put(out, e.extra);
+  out = put(out, data_key.substr(1));
+  out = put(out, e.data);
   put(out, envelope_close);
   frame_builder::set_meta(f, e.ts_us, header_size, e.pos);
   return f;
 }
 
+// The members go right before "data" (which stays last): the first `","data":` of an envelope
+// is the data key, since channel, seq, ts and pos never contain a quote.
 std::string render_flagged(const frame& f, std::string_view extra) {
-  std::string_view envelope = f.payload();
-  envelope.remove_suffix(envelope_close.size());
-  const std::size_t payload_size = envelope.size() + extra.size() + envelope_close.size();
+  const std::string_view envelope = f.payload();
+  const std::size_t at = envelope.find(data_key) + 1;  // after the quote closing "pos"
+  const std::size_t payload_size = envelope.size() + extra.size();
   char header[protocol::ws::max_header_size];
   const std::size_t header_size =
       protocol::ws::write_header(protocol::ws::opcode::text, payload_size, header);
   std::string out;
   out.reserve(header_size + payload_size);
-  out.append(header, header_size).append(envelope).append(extra).append(envelope_close);
+  out.append(header, header_size).append(envelope.substr(0, at)).append(extra);
+  out.append(envelope.substr(at));
   return out;
 }
 

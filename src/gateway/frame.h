@@ -67,20 +67,20 @@ class frame {
 struct event_fields {
   std::string_view token;  // a valid token (the record key)
   model::kind kind;
-  uint64_t seq = 0;        // per channel, +1 per record, starting at 1
-  int64_t ts_us = 0;       // record.ingest_us
-  std::string_view data;   // the event JSON, verbatim
-  std::string_view owner;  // empty = public
+  uint64_t seq = 0;               // per channel, +1 per record, starting at 1
+  int64_t ts_us = 0;              // record.ingest_us
+  std::string_view data;          // the event JSON, verbatim
+  std::string_view owner;         // empty = public
   protocol::stream_position pos;  // kind must equal `kind`
-  std::string_view extra;  // members appended after "data" (",\"snapshot\":true"), usually none
+  std::string_view extra;         // members put before "data" (",\"snapshot\":true"), usually none
 };
 
-// Renders header + {"type":"event","channel":"<token>.<kind>","seq":N,"ts":T,"pos":"<pos>",
-// "data":<data><extra>} into a new frame holding `refs` references.
+// Renders header + {"type":"event","channel":"<token>.<kind>","seq":N,"ts":T,"pos":"<pos>"
+// <extra>,"data":<data>} into a new frame holding `refs` references ("data" is always last).
 frame* render_event(const event_fields& e, uint32_t refs);
 
-// The wire bytes of `f` with `extra` members (",\"snapshot\":true") added at the end of its
-// envelope: a per-session copy (snapshots, conflation), never on the fan-out path.
+// The wire bytes of `f` with `extra` members (",\"snapshot\":true") added before its "data":
+// a per-session copy (snapshots, conflation), never on the fan-out path.
 std::string render_flagged(const frame& f, std::string_view extra);
 
 // Owns one reference of a frame (tests, and frames that never reached a shard).

@@ -79,6 +79,14 @@ struct alignas(64) shard_stats {
   local_gauge outbound_queue_bytes;
   std::array<local_counter, client_error_count> client_errors;
   local_histogram delivery_latency;  // observed once per sendmsg: its oldest event frame
+  // Recovery ("since") and snapshots.
+  local_counter recoveries_recovered;  // since channels answered recovered: true
+  local_counter recoveries_failed;     // ... recovered: false
+  local_counter recoveries_invalid;    // requests refused with invalid_position
+  local_counter replayed_memory;       // events replayed from the in-memory history
+  local_counter replayed_bus;          // events replayed from the bus
+  local_counter snapshots_sent;
+  local_histogram recovery_latency;  // subscribe with since/snapshot → its reply and replay queued
 
   void count_error(protocol::error_code c) { client_errors[static_cast<std::size_t>(c)].add(); }
   void count_refusal(refusal r) { refused[static_cast<std::size_t>(r)].add(); }

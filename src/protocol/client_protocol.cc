@@ -319,8 +319,8 @@ std::optional<request_error> check_shape(const raw_request& r, const protocol_li
     return fail(error_code::invalid_request, R"("since" must be an object of strings)");
   if (r.snapshot.state == wrong_type)
     return fail(error_code::invalid_request, R"("snapshot" must be true or false)");
-  if (r.mode.state == wrong_type || (r.mode.state == ok && r.mode.value != "latest" &&
-                                     r.mode.value != "exact")) {
+  if (r.mode.state == wrong_type ||
+      (r.mode.state == ok && r.mode.value != "latest" && r.mode.value != "exact")) {
     return fail(error_code::invalid_request, R"("mode" must be "exact" or "latest")");
   }
   if (r.tokens.state == ok && r.bundle.state == absent)
@@ -396,12 +396,12 @@ std::optional<request_error> read_positions(const raw_request& r, request& req) 
   std::vector<std::optional<stream_position>> at(req.channels.size());
   for (const auto& [name, text] : r.since.items) {
     const auto c = model::parse_channel(name);
-    const auto it = c ? std::find(req.channels.begin(), req.channels.end(), c.value())
-                      : req.channels.end();
+    const auto it =
+        c ? std::find(req.channels.begin(), req.channels.end(), c.value()) : req.channels.end();
     if (it == req.channels.end()) {
-      return fail(error_code::invalid_request,
-                  fmt::format(R"("since" names {}, which is not a channel of this request)",
-                              quoted(name)));
+      return fail(
+          error_code::invalid_request,
+          fmt::format(R"("since" names {}, which is not a channel of this request)", quoted(name)));
     }
     const auto pos = parse_position(text);
     if (!pos || pos->kind != it->kind) {

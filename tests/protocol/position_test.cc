@@ -29,10 +29,10 @@ TEST(Position, RoundTripsAtTheLimits) {
 TEST(Position, RefusesAnythingItDidNotWrite) {
   for (const char* bad :
        {"", "trade", "trade:1:2", "trade:1:2:3:4", "trades:1:2:9f3a2b11", "trade:-1:2:9f3a2b11",
-        "trade:1:-2:9f3a2b11", "trade:01:2:9f3a2b11", "trade:1:02:9f3a2b11",
-        "trade:1:2:9F3A2B11", "trade:1:2:9f3a2b1", "trade:1:2:9f3a2b111", "trade:+1:2:9f3a2b11",
-        "trade: 1:2:9f3a2b11", "trade:2147483648:2:9f3a2b11", "trade:1:9223372036854775808:00000000",
-        "trade:1:2:9f3a2b1g", "Trade:1:2:9f3a2b11"}) {
+        "trade:1:-2:9f3a2b11", "trade:01:2:9f3a2b11", "trade:1:02:9f3a2b11", "trade:1:2:9F3A2B11",
+        "trade:1:2:9f3a2b1", "trade:1:2:9f3a2b111", "trade:+1:2:9f3a2b11", "trade: 1:2:9f3a2b11",
+        "trade:2147483648:2:9f3a2b11", "trade:1:9223372036854775808:00000000", "trade:1:2:9f3a2b1g",
+        "Trade:1:2:9f3a2b11"}) {
     EXPECT_FALSE(parse_position(bad).has_value()) << bad;
   }
 }

@@ -73,8 +73,8 @@ TEST(ParseRequest, UnsubscribeIgnoresRecoveryFields) {
 }
 
 TEST(Render, SubscribedWithRecovered) {
-  EXPECT_EQ(render_subscribed({"BTC.trade", "ETH.trade"}, "1", {{"BTC.trade", true},
-                                                                {"ETH.trade", false}}),
+  EXPECT_EQ(render_subscribed({"BTC.trade", "ETH.trade"}, "1",
+                              {{"BTC.trade", true}, {"ETH.trade", false}}),
             R"({"type":"subscribed","channels":["BTC.trade","ETH.trade"],)"
             R"("recovered":{"BTC.trade":true,"ETH.trade":false},"id":1})");
 }
