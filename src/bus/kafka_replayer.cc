@@ -100,6 +100,8 @@ replay_status kafka_replayer::scan(const std::string& topic, int32_t partition, 
       if (m->err() == RdKafka::ERR_OFFSET_OUT_OF_RANGE) collect.lost_before(end);
       continue;
     }
+    // Only this partition, each offset once (a re-fetch after an error may repeat some).
+    if (m->partition() != partition || m->topic_name() != topic || m->offset() < next) continue;
     if (m->offset() > next) collect.lost_before(m->offset());  // retention overtook the scan
     const int64_t ts = m->timestamp().timestamp;
     const std::string_view key =
