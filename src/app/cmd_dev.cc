@@ -14,6 +14,7 @@
 #include "app/commands.h"
 #include "app/serve.h"
 #include "bus/memory_bus.h"
+#include "bus/memory_replayer.h"
 #include "common/log.h"
 #include "config/loader.h"
 #include "gateway/gateway.h"
@@ -74,7 +75,9 @@ command register_dev(CLI::App& app) {
     auto registry = std::make_shared<prometheus::Registry>();
     // The simulator and POST /events share one metered producer: /stats counts both.
     publisher::metered_producer metered(*producer, s.kafka.topics, registry);
+    bus::memory_replayer replayer(bus);  // "since" beyond the history: the in-memory logs
     gateway::gateway gw(s.gateway, *consumer, registry);
+    gw.set_replayer(replayer);
     gw.start();
     sim::simulator simulator(metered, s.sim);
     publisher::server http(s.publisher, metered, simulator, s.kafka.topics, registry);

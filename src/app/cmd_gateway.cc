@@ -8,6 +8,7 @@
 #include "app/commands.h"
 #include "app/serve.h"
 #include "bus/kafka_consumer.h"
+#include "bus/kafka_replayer.h"
 #include "common/log.h"
 #include "config/loader.h"
 #include "gateway/gateway.h"
@@ -27,7 +28,9 @@ command register_gateway(CLI::App& app) {
     require_brokers(s.kafka.brokers, "gateway");
     bus::kafka_consumer consumer(s.kafka);
     auto registry = std::make_shared<prometheus::Registry>();
+    bus::kafka_replayer replayer(s.kafka);  // "since" beyond the history: read from Kafka
     gateway::gateway gw(s.gateway, consumer, registry);
+    gw.set_replayer(replayer);
     gw.start();
     spdlog::info("gateway: consuming {} topics from {}; ws://{}:{}/ws", 8, s.kafka.brokers,
                  display_host(s.gateway.host), gw.port());

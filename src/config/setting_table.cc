@@ -171,6 +171,32 @@ const std::array rows = {
                   return s.kafka.instance_id.empty() ? std::string("hostname")
                                                      : s.kafka.instance_id;
                 }},
+    // Recovery ("since"), snapshots: the gateway's in-memory history, then the bus
+    setting_row{
+        "WS_HISTORY_SIZE", "--history-size", gateway_bit, "N",
+        "events kept in memory per channel for since/snapshot (0 = none: every since goes to "
+        "the bus, no snapshots)",
+        [](settings& s, sv v) { s.gateway.history_size = parse_whole(v, 0, 1'000'000); },
+        [](const settings& s) { return num(s.gateway.history_size); }},
+    setting_row{"WS_HISTORY_TTL", "--history-ttl", gateway_bit, "DURATION",
+                "how long an event stays in the in-memory history",
+                [](settings& s, sv v) { s.gateway.history_ttl = parse_duration(v, 1s, 24h); },
+                [](const settings& s) { return dur(s.gateway.history_ttl); }},
+    setting_row{
+        "WS_HISTORY_MAX_BYTES", "--history-max-bytes", gateway_bit, "BYTES",
+        "memory the history may hold over all channels; the oldest events go first",
+        [](settings& s, sv v) { s.gateway.history_max_bytes = parse_bytes(v, 0, 64 * GiB); },
+        [](const settings& s) { return format_bytes(s.gateway.history_max_bytes); }},
+    setting_row{
+        "WS_RECOVERY_MAX_EVENTS", "--recovery-max-events", gateway_bit, "N",
+        "most events one since channel may replay; a longer gap is answered recovered:false",
+        [](settings& s, sv v) { s.gateway.recovery_max_events = parse_whole(v, 1, 1'000'000); },
+        [](const settings& s) { return num(s.gateway.recovery_max_events); }},
+    setting_row{
+        "WS_RECOVERY_TIMEOUT", "--recovery-timeout", gateway_bit, "DURATION",
+        "deadline of a recovery read from the bus; past it the channel is recovered:false",
+        [](settings& s, sv v) { s.gateway.recovery_timeout = parse_duration(v, 10ms, 5min); },
+        [](const settings& s) { return dur(s.gateway.recovery_timeout); }},
     // Kafka
     setting_row{"KAFKA_BROKERS", "--brokers", kafka_bit, "LIST",
                 "bootstrap brokers, host:port[,host:port...]",

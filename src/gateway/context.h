@@ -9,6 +9,7 @@
 #include <string>
 
 #include "bus/consumer.h"
+#include "gateway/history.h"
 #include "gateway/log_limiter.h"
 #include "gateway/options.h"
 #include "gateway/resource_guard.h"
@@ -27,6 +28,8 @@ struct context {
   std::atomic<std::size_t> connections{0};  // WebSocket sessions admitted, every shard
   std::atomic<bool> stopping{false};
   std::function<std::string()> render_metrics;  // the /metrics body (Prometheus text)
+  history hist{history_options{opts.history_size, opts.history_ttl, opts.history_max_bytes}};
+  class recovery_worker* recovery = nullptr;  // bus recovery; null = history only
   // Refusals are logged at most once per guard_interval per reason.
   std::array<log_limiter, refusal_count> refusal_log{
       log_limiter{opts.guard_interval}, log_limiter{opts.guard_interval},

@@ -16,9 +16,12 @@ void release_refs(frame* f, std::size_t n) {
 
 }  // namespace
 
-dispatcher::dispatcher(bus::consumer& consumer, std::vector<shard_inbox*> inboxes,
+dispatcher::dispatcher(bus::consumer& consumer, std::vector<shard_inbox*> inboxes, history* hist,
                        std::chrono::milliseconds duplicate_window, std::size_t max_keys)
-    : consumer_(consumer), inboxes_(std::move(inboxes)), filter_(duplicate_window, max_keys) {
+    : consumer_(consumer),
+      inboxes_(std::move(inboxes)),
+      history_(hist != nullptr && hist->enabled() ? hist : nullptr),
+      filter_(duplicate_window, max_keys) {
   sink_ = [this](const bus::record& r) { on_record(r); };
   batch_.reserve(max_batch);
 }
@@ -73,8 +76,10 @@ void dispatcher::on_record(const bus::record& r) {
   if (it == seq_.end()) it = seq_.emplace(std::string(channel), 0).first;
   const uint64_t seq = ++it->second;
 
-  batch_.push_back(render_event({r.key, r.kind, seq, r.ingest_us, r.value, {}},
-                                static_cast<uint32_t>(inboxes_.size())));
+  const protocol::stream_position pos{r.kind, r.partition, r.offset,
+                                      protocol::record_check(r.key, r.timestamp_ms, r.value)};
+  const auto refs = static_cast<uint32_t>(inboxes_.size() + (history_ != nullptr ? 1 : 0));
+  batch_.push_back(render_event({r.key, r.kind, seq, r.ingest_us, r.value, {}, pos, {}}, refs));
 }
 
 std::array<log_limiter, drop_reason_count> dispatcher::make_drop_logs() {
@@ -99,6 +104,9 @@ void dispatcher::drop(const bus::record& r, drop_reason why) {
 
 void dispatcher::deliver_batch() {
   const std::size_t shards = inboxes_.size();
+  // History first: a frame a shard may deliver is already there for a "since" lookup, so a
+  // client subscribing in between gets it from one or the other (no gap).
+  if (history_ != nullptr) history_->append(batch_, bus::now_us());
   for (std::size_t i = 0; i < batch_.size(); ++i) {
     frame* f = batch_[i];
     std::size_t handed = 0;

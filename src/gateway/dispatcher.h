@@ -18,6 +18,7 @@
 #include <boost/unordered/unordered_flat_map.hpp>
 
 #include "bus/consumer.h"
+#include "gateway/history.h"
 #include "gateway/log_limiter.h"
 #include "gateway/record_filter.h"
 #include "gateway/shard_inbox.h"
@@ -30,9 +31,10 @@ class dispatcher {
  public:
   static constexpr std::size_t max_batch = 256;  // records per poll
 
+  // `hist` (optional, must outlive the dispatcher) keeps every frame before shards see it.
   // Records with an idempotency key seen on their topic within `duplicate_window` (at most
   // `max_keys` remembered) are dropped as duplicates; 0 = no deduplication.
-  dispatcher(bus::consumer& consumer, std::vector<shard_inbox*> inboxes,
+  dispatcher(bus::consumer& consumer, std::vector<shard_inbox*> inboxes, history* hist = nullptr,
              std::chrono::milliseconds duplicate_window = {}, std::size_t max_keys = 1);
   ~dispatcher() { stop(); }
   dispatcher(const dispatcher&) = delete;
@@ -62,6 +64,7 @@ class dispatcher {
 
   bus::consumer& consumer_;
   std::vector<shard_inbox*> inboxes_;
+  history* history_;
   bus::record_sink sink_;
   std::vector<frame*> batch_;
   record_filter filter_;

@@ -18,6 +18,8 @@
 #include "gateway/dispatcher.h"
 #include "gateway/file_limit.h"
 #include "gateway/probe.h"
+#include "gateway/recovery_probe.h"
+#include "gateway/recovery_worker.h"
 #include "gateway/shard.h"
 
 namespace odin::gateway {
@@ -37,8 +39,11 @@ struct gateway::impl {
   std::shared_ptr<prometheus::Registry> registry;
   context ctx;
   std::vector<std::unique_ptr<shard>> shards;
+  bus::replayer* replayer = nullptr;
+  std::unique_ptr<recovery_worker> recovery;
   std::unique_ptr<dispatcher> disp;
   std::unique_ptr<gateway_probe> probe;
+  std::unique_ptr<recovery_probe> recovery_metrics;
   mutable std::mutex collectables_mutex;
   std::vector<std::weak_ptr<prometheus::Collectable>> collectables;
   uint16_t port = 0;
@@ -67,8 +72,15 @@ void gateway::impl::start() {
     inboxes.push_back(&s->inbox());
     stats.push_back(&std::as_const(*s).stats());
   }
-  disp = std::make_unique<dispatcher>(consumer, std::move(inboxes), opts.idempotency_window,
-                                      opts.idempotency_max_keys);
+  disp = std::make_unique<dispatcher>(consumer, std::move(inboxes), &ctx.hist,
+                                      opts.idempotency_window, opts.idempotency_max_keys);
+  if (replayer != nullptr) {
+    recovery = std::make_unique<recovery_worker>(*replayer, opts.recovery_max_events,
+                                                 opts.recovery_timeout);
+    ctx.recovery = recovery.get();
+    recovery->start();
+  }
+  recovery_metrics = std::make_unique<recovery_probe>(ctx.hist, recovery.get(), stats);
   probe = std::make_unique<gateway_probe>(consumer, disp->stats(), disp->duplicates(),
                                           std::move(stats));
 
@@ -85,6 +97,12 @@ void gateway::impl::start() {
       l.cpu_threshold, l.cpu_cores > 0 ? fmt::format("{:.2f} cores", l.cpu_cores) : "the CPUs",
       l.cpu_source, l.memory_bytes >> 20, l.memory_source, opts.idempotency_window.count(),
       opts.idempotency_max_keys);
+  spdlog::info(
+      "gateway: history {} events per channel, {} s, {} bytes at most; recovery beyond it {} "
+      "(at most {} events, {} ms)",
+      opts.history_size, opts.history_ttl.count() / 1000, opts.history_max_bytes,
+      replayer != nullptr ? "from the bus" : "off", opts.recovery_max_events,
+      opts.recovery_timeout.count());
 }
 
 void gateway::impl::stop() {
@@ -97,6 +115,7 @@ void gateway::impl::stop() {
   ctx.stopping.store(true);
   for (auto& s : shards) s->begin_stop();
   disp->stop();
+  if (recovery) recovery->stop();  // waiting clients get "not recovered" (they are closing)
   auto remaining = [this] {
     std::size_t n = 0;
     for (auto& s : shards) n += s->session_count();
@@ -116,6 +135,10 @@ std::string gateway::impl::render_metrics() const {
   if (registry) families = registry->Collect();
   if (probe) {
     auto own = probe->Collect();
+    std::move(own.begin(), own.end(), std::back_inserter(families));
+  }
+  if (recovery_metrics) {
+    auto own = recovery_metrics->Collect();
     std::move(own.begin(), own.end(), std::back_inserter(families));
   }
   {
@@ -138,6 +161,10 @@ gateway::~gateway() {
   stop();
   impl_->disp.reset();  // before the shards: it holds their inboxes
   impl_->shards.clear();
+}
+
+void gateway::set_replayer(bus::replayer& replayer) {
+  impl_->replayer = &replayer;
 }
 
 void gateway::start() {

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "bus/consumer.h"
+#include "bus/replayer.h"
 #include "gateway/options.h"
 
 namespace prometheus {
@@ -23,6 +24,10 @@ class gateway {
   ~gateway();  // stops if still running
   gateway(const gateway&) = delete;
   gateway& operator=(const gateway&) = delete;
+
+  // Before start(): where "since" positions older than the in-memory history are read from
+  // (must outlive the gateway). Without one, such positions are answered "not recovered".
+  void set_replayer(bus::replayer& replayer);
 
   // Binds (throws std::runtime_error with a clear message on failure) and starts the threads.
   void start();

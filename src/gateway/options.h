@@ -43,6 +43,12 @@ struct options {
   // max_keys keys are remembered (oldest first out). 0 = no deduplication.
   std::chrono::milliseconds idempotency_window{300000};
   std::size_t idempotency_max_keys = 200000;
+  // Recovery ("since") and snapshots: the in-memory history per channel, and the bus beyond it.
+  std::size_t history_size = 100;                 // WS_HISTORY_SIZE: frames per channel; 0 = none
+  std::chrono::milliseconds history_ttl{300000};  // WS_HISTORY_TTL
+  std::size_t history_max_bytes = 32 * 1024 * 1024;  // WS_HISTORY_MAX_BYTES, every channel
+  std::size_t recovery_max_events = 1000;  // WS_RECOVERY_MAX_EVENTS: more missed = not recovered
+  std::chrono::milliseconds recovery_timeout{5000};  // WS_RECOVERY_TIMEOUT: a bus fetch's deadline
 
   std::size_t shard_inbox_frames = 65536;  // frames a shard may have pending before the
                                            // consumer pauses the bus (backpressure)

@@ -47,10 +47,12 @@ class record_filter {
   // nullopt: forward the record; else why it is dropped. `now` times the duplicate window.
   std::optional<drop_reason> check(const bus::record& r, duplicate_window::clock::time_point now);
 
+  // The event checks alone (no duplicate window): what a replayed record must pass too.
+  std::optional<drop_reason> check_event(const bus::record& r);
+
   const duplicate_window& duplicates() const { return duplicates_; }
 
  private:
-  std::optional<drop_reason> check_event(const bus::record& r);
 
   simdjson::dom::parser parser_;
   std::vector<char> buffer_;

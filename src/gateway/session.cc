@@ -58,7 +58,9 @@ void session::start(std::string handshake, std::string_view early) {
 }
 
 void session::deliver(shard_frame* f) {
-  if (state_ != state::open || over_queue_limit(f->f->size())) return;
+  if (state_ != state::open) return;
+  if (pending_ != nullptr && hold_for_catch_up(f)) return;
+  if (over_queue_limit(f->f->size())) return;
   shard_.pool().hold(f);
   queue_.push(f);
   report_queue_bytes();
@@ -78,7 +80,8 @@ void session::send_owned(std::string bytes) {
 // close with 4008. A frame bigger than the limit still goes out when nothing else is queued.
 bool session::over_queue_limit(std::size_t more) {
   const std::size_t limit = shard_.ctx().opts.max_queue_bytes;
-  if (queue_.empty() || queue_.bytes() + more <= limit) return false;
+  const std::size_t queued = queue_.bytes() + (pending_ != nullptr ? pending_->live_bytes : 0);
+  if (queued == 0 || queued + more <= limit) return false;
   shard_.stats().slow_client_disconnects.add();
   spdlog::warn("gateway: slow client {} disconnected (4008): {} bytes queued, limit {}", peer_,
                queue_.bytes(), limit);
@@ -142,6 +145,7 @@ void session::request_flush() {
 void session::close(uint16_t code, std::string_view reason, bool drop_queued) {
   if (state_ != state::open) return;
   state_ = state::closing;
+  release_catch_up();
   if (drop_queued) queue_.drop_unstarted();
   queue_.push(code == 0 ? ws::make_frame(ws::opcode::close, {})
                         : ws::make_close_frame(code, reason));
@@ -176,6 +180,7 @@ void session::leave_index() {
 void session::teardown() {
   if (state_ == state::closed) return;
   state_ = state::closed;
+  release_catch_up();
   leave_index();
   if (close_timer_) close_timer_->cancel();
   boost::system::error_code ec;
@@ -213,6 +218,10 @@ void session::on_readable(const boost::system::error_code& ec) {
   }
   flush();
   if (state_ == state::closed) return;
+  if (pending_ != nullptr) {  // answered in order: read on once the subscribe is done
+    read_paused_ = true;
+    return;
+  }
   if (drained) return do_read();
   asio::post(shard_.io(), [self = shared_from_this()] { self->on_readable({}); });
 }
@@ -257,6 +266,10 @@ void session::on_message(const ws::message& m) {
 }
 
 void session::on_text(std::string_view text) {
+  if (pending_ != nullptr) {  // replies go out in request order
+    deferred_requests_.emplace_back(text);
+    return;
+  }
   if (!simdjson::validate_utf8(text.data(), text.size())) {
     return close(ws::close_code::invalid_payload, "text is not valid UTF-8", true);
   }
@@ -299,6 +312,7 @@ void session::apply_subscribe(const protocol::request& req) {
       shard_.stats().subscriptions.add(1);
     }
   }
+  if (!req.since.empty() || req.snapshot) return begin_catch_up(req, std::move(names));
   send_owned(ws::make_frame(ws::opcode::text, protocol::render_subscribed(names, req.id_json)));
 }
 
@@ -326,6 +340,7 @@ void session::apply_unsubscribe(const protocol::request& req) {
 void session::reply_error(protocol::error_code code, std::string_view message,
                           std::string_view id) {
   shard_.stats().count_error(code);
+  if (code == protocol::error_code::invalid_position) shard_.stats().recoveries_invalid.add();
   send_owned(ws::make_frame(ws::opcode::text, protocol::render_error(code, message, id)));
 }
 

@@ -16,6 +16,7 @@
 // dropped from a posted handler, so a session is never freed inside one of its own calls.
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,6 +24,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "gateway/catch_up.h"
 #include "gateway/channel_set.h"
 #include "gateway/outbound_queue.h"
 #include "gateway/subscription_index.h"
@@ -79,6 +81,14 @@ class session : public std::enable_shared_from_this<session> {
   void on_message(const protocol::ws::message& m);
   void on_text(std::string_view text);
   void apply_subscribe(const protocol::request& req);
+  // Recovery and snapshots (session_recovery.cc).
+  void begin_catch_up(const protocol::request& req, std::vector<std::string> names);
+  void look_up_since(catch_up_channel& c, std::size_t index);
+  void on_recovered(std::size_t index, struct recovery_result r);
+  void finish_catch_up();
+  bool hold_for_catch_up(shard_frame* f);
+  void push_replayed(frame* f);  // takes over one reference
+  void release_catch_up();
   void apply_unsubscribe(const protocol::request& req);
   void reply_error(protocol::error_code code, std::string_view message, std::string_view id);
   void send_owned(std::string bytes);  // queue a reply frame (slow-client bound applies)
@@ -97,6 +107,9 @@ class session : public std::enable_shared_from_this<session> {
   protocol::ws::frame_parser parser_;
   outbound_queue queue_;
   channel_set channels_;
+  std::unique_ptr<pending_subscribe> pending_;  // a subscribe waiting for its recovery
+  std::deque<std::string> deferred_requests_;   // requests that arrived meanwhile
+  bool read_paused_ = false;                    // no read armed until pending_ is done
   // Armed only while closing: allocated then (most sessions never close from our side
   // before their socket goes; ~120 bytes saved per connection).
   std::unique_ptr<boost::asio::steady_timer> close_timer_;

@@ -61,8 +61,8 @@ enum class refusal : uint8_t { limit, cpu, memory, bad_request };
 inline constexpr std::size_t refusal_count = 4;
 inline constexpr std::array<const char*, refusal_count> refusal_names = {"limit", "cpu", "memory",
                                                                          "bad_request"};
-inline constexpr std::size_t client_error_count = 11;  // protocol::error_code values
-static_assert(static_cast<std::size_t>(protocol::error_code::not_subscribed) + 1 ==
+inline constexpr std::size_t client_error_count = 12;  // protocol::error_code values
+static_assert(static_cast<std::size_t>(protocol::error_code::invalid_position) + 1 ==
               client_error_count);
 
 // Written by one shard's thread.
@@ -80,6 +80,14 @@ struct alignas(64) shard_stats {
   local_gauge outbound_queue_bytes;
   std::array<local_counter, client_error_count> client_errors;
   local_histogram delivery_latency;  // observed once per sendmsg: its oldest event frame
+  // Recovery ("since") and snapshots.
+  local_counter recoveries_recovered;  // since channels answered recovered: true
+  local_counter recoveries_failed;     // ... recovered: false
+  local_counter recoveries_invalid;    // requests refused with invalid_position
+  local_counter replayed_memory;       // events replayed from the in-memory history
+  local_counter replayed_bus;          // events replayed from the bus
+  local_counter snapshots_sent;
+  local_histogram recovery_latency;  // subscribe with since/snapshot → its reply and replay queued
 
   void count_error(protocol::error_code c) { client_errors[static_cast<std::size_t>(c)].add(); }
   void count_refusal(refusal r) { refused[static_cast<std::size_t>(r)].add(); }

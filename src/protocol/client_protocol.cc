@@ -35,8 +35,21 @@ struct list_field {
   std::vector<std::string_view> items;
 };
 
+struct since_field {
+  field_state state = field_state::absent;
+  std::vector<std::pair<std::string_view, std::string_view>> items;  // channel, position
+};
+
+struct bool_field {
+  field_state state = field_state::absent;
+  bool value = false;
+};
+
 struct raw_request {
   bool is_object = false;
+  since_field since;
+  bool_field snapshot;
+  string_field mode;
   string_field id;  // raw JSON text of the id
   string_field type;
   string_field bundle;
@@ -137,6 +150,39 @@ json_error read_string_list(od::value v, list_field& f, std::size_t depth) {
   return simdjson::SUCCESS;
 }
 
+// "since": an object whose values are strings (channel -> position).
+json_error read_since(od::value v, since_field& f, std::size_t depth) {
+  od::json_type t;
+  if (auto e = v.type().get(t)) return e;
+  f.items.clear();
+  f.state = t == od::json_type::object ? field_state::ok : field_state::wrong_type;
+  if (f.state == field_state::wrong_type) return validate_value(v, depth);
+  od::object o;
+  if (auto e = v.get_object().get(o)) return e;
+  for (auto field : o) {
+    std::string_view key;
+    if (auto e = field.unescaped_key().get(key)) return e;
+    od::value item;
+    if (auto e = field.value().get(item)) return e;
+    string_field s;
+    if (auto e = read_string(item, s, depth + 1)) return e;
+    if (s.state != field_state::ok) f.state = field_state::wrong_type;
+    if (f.state == field_state::ok) f.items.emplace_back(key, s.value);
+  }
+  return simdjson::SUCCESS;
+}
+
+json_error read_bool(od::value v, bool_field& f, std::size_t depth) {
+  od::json_type t;
+  if (auto e = v.type().get(t)) return e;
+  if (t != od::json_type::boolean) {
+    f.state = field_state::wrong_type;
+    return validate_value(v, depth);
+  }
+  f.state = field_state::ok;
+  return v.get_bool().get(f.value);
+}
+
 // The id is kept as its raw JSON text (a string or a number), so it is echoed byte for byte.
 json_error read_id(od::value v, string_field& f, std::size_t depth) {
   od::json_type t;
@@ -172,6 +218,12 @@ json_error read_fields(od::object o, raw_request& r) {
       e = read_string_list(v, r.tokens, depth);
     } else if (key == "channels") {
       e = read_string_list(v, r.channels, depth);
+    } else if (key == "since") {
+      e = read_since(v, r.since, depth);
+    } else if (key == "snapshot") {
+      e = read_bool(v, r.snapshot, depth);
+    } else if (key == "mode") {
+      e = read_string(v, r.mode, depth);
     } else {
       e = validate_value(v, depth);
     }
@@ -263,6 +315,14 @@ std::optional<request_error> check_shape(const raw_request& r, const protocol_li
     return fail(error_code::invalid_request, R"("tokens" must be an array of strings)");
   if (r.channels.state == wrong_type)
     return fail(error_code::invalid_request, R"("channels" must be an array of strings)");
+  if (r.since.state == wrong_type)
+    return fail(error_code::invalid_request, R"("since" must be an object of strings)");
+  if (r.snapshot.state == wrong_type)
+    return fail(error_code::invalid_request, R"("snapshot" must be true or false)");
+  if (r.mode.state == wrong_type ||
+      (r.mode.state == ok && r.mode.value != "latest" && r.mode.value != "exact")) {
+    return fail(error_code::invalid_request, R"("mode" must be "exact" or "latest")");
+  }
   if (r.tokens.state == ok && r.bundle.state == absent)
     return fail(error_code::invalid_request, R"("tokens" needs a "bundle")");
   if (r.bundle.state == absent && r.channels.state == absent) {
@@ -327,6 +387,35 @@ request_error channel_failure(std::string_view name, model::channel_error e, std
           fmt::format("invalid channel {}: {}", quoted(name), model::describe(e)), std::string(id)};
 }
 
+// "since": every key a channel of the request, every value one of our positions, of that
+// channel's kind. A repeated key counts once (the last value). Entries end up in channel order.
+std::optional<request_error> read_positions(const raw_request& r, request& req) {
+  auto fail = [&](error_code c, std::string m) {
+    return request_error{c, std::move(m), std::string(r.id.value)};
+  };
+  std::vector<std::optional<stream_position>> at(req.channels.size());
+  for (const auto& [name, text] : r.since.items) {
+    const auto c = model::parse_channel(name);
+    const auto it =
+        c ? std::find(req.channels.begin(), req.channels.end(), c.value()) : req.channels.end();
+    if (it == req.channels.end()) {
+      return fail(
+          error_code::invalid_request,
+          fmt::format(R"("since" names {}, which is not a channel of this request)", quoted(name)));
+    }
+    const auto pos = parse_position(text);
+    if (!pos || pos->kind != it->kind) {
+      return fail(error_code::invalid_position,
+                  fmt::format("invalid position {} for channel {}", quoted(text), quoted(name)));
+    }
+    at[static_cast<std::size_t>(it - req.channels.begin())] = *pos;
+  }
+  for (std::size_t i = 0; i < at.size(); ++i) {
+    if (at[i]) req.since.push_back({i, *at[i]});
+  }
+  return std::nullopt;
+}
+
 result<request, request_error> expand(const raw_request& r, request_type type) {
   auto fail = [&](error_code c, std::string m) {
     return request_error{c, std::move(m), std::string(r.id.value)};
@@ -353,7 +442,12 @@ result<request, request_error> expand(const raw_request& r, request_type type) {
     if (!c) return channel_failure(name, c.error(), r.id.value);
     out.add(name.substr(0, name.rfind('.')), c.value().kind);
   }
-  return request{type, std::string(r.id.value), out.take()};
+  request req{type, std::string(r.id.value), out.take(), {}, false, false};
+  if (type != request_type::subscribe) return req;
+  req.snapshot = r.snapshot.state == field_state::ok && r.snapshot.value;
+  req.latest = r.mode.state == field_state::ok && r.mode.value == "latest";
+  if (auto bad = read_positions(r, req)) return std::move(*bad);
+  return req;
 }
 
 std::optional<request_type> parse_type(std::string_view name) {
@@ -392,7 +486,7 @@ std::string_view to_string(error_code c) {
   static constexpr std::string_view names[] = {
       "invalid_json",    "invalid_request",        "unknown_type",   "unknown_bundle",
       "invalid_channel", "unknown_kind",           "invalid_token",  "empty_tokens",
-      "too_many_tokens", "too_many_subscriptions", "not_subscribed",
+      "too_many_tokens", "too_many_subscriptions", "not_subscribed", "invalid_position",
   };
   const auto i = static_cast<std::size_t>(c);
   return i < std::size(names) ? names[i] : "invalid_request";
@@ -431,13 +525,32 @@ result<request, request_error> parse_request(std::string_view text, const protoc
                          fmt::format("unknown type {}; {}", quoted(r.type.value), expected_types),
                          std::string(id)};
   }
-  if (*type == request_type::ping) return request{*type, std::string(id), {}};
+  if (*type == request_type::ping) return request{*type, std::string(id), {}, {}, false, false};
+  if (*type == request_type::unsubscribe) {  // subscribe-only fields: ignored, as unknown ones
+    r.since.state = r.snapshot.state = r.mode.state = field_state::absent;
+  }
   if (auto bad = check_shape(r, limits)) return std::move(*bad);
   return expand(r, *type);
 }
 
 std::string render_subscribed(const std::vector<std::string>& channels, std::string_view id_json) {
   return render_channels("subscribed", channels, id_json);
+}
+
+std::string render_subscribed(const std::vector<std::string>& channels, std::string_view id_json,
+                              const std::vector<std::pair<std::string, bool>>& recovered) {
+  std::string out = render_channels("subscribed", channels, {});
+  out.pop_back();  // '}'
+  out += R"(,"recovered":{)";
+  for (std::size_t i = 0; i < recovered.size(); ++i) {
+    if (i > 0) out += ',';
+    append_json_string(out, recovered[i].first);
+    out += recovered[i].second ? ":true" : ":false";
+  }
+  out += '}';
+  append_id(out, id_json);
+  out += '}';
+  return out;
 }
 
 std::string render_unsubscribed(const std::vector<std::string>& channels,

@@ -9,6 +9,7 @@
 
 #include "common/result.h"
 #include "model/channel.h"
+#include "protocol/position.h"
 
 namespace odin::protocol {
 
@@ -26,6 +27,7 @@ enum class error_code : uint8_t {
   too_many_tokens,         // more tokens or channels in one request than limits.max_per_request
   too_many_subscriptions,  // the connection would hold more than its subscription limit
   not_subscribed,          // unsubscribe from a channel this connection does not hold
+  invalid_position,        // a "since" position that is not one of ours (or of another kind)
 };
 
 std::string_view to_string(error_code c);
@@ -42,10 +44,20 @@ inline constexpr std::size_t max_json_depth = 32;
 
 enum class request_type : uint8_t { subscribe, unsubscribe, ping };
 
+// One "since" entry of a subscribe: recover `channels[channel]` after `pos`.
+struct since_entry {
+  std::size_t channel = 0;  // index into request::channels
+  stream_position pos;
+};
+
 struct request {
   request_type type = request_type::ping;
   std::string id_json;                   // the "id" value as raw JSON text ("" when absent)
   std::vector<model::channel> channels;  // expanded (bundle x tokens, then channels), no duplicates
+  // subscribe only (ignored on unsubscribe):
+  std::vector<since_entry> since;  // in the order of `channels`
+  bool snapshot = false;           // "snapshot": true
+  bool latest = false;             // "mode": "latest" (conflatable channels)
 };
 
 struct request_error {
@@ -62,6 +74,9 @@ result<request, request_error> parse_request(std::string_view text, const protoc
 // Replies, as compact JSON. `id_json` is echoed as "id" when not empty; it must be JSON text
 // (as produced by parse_request) and is copied verbatim.
 std::string render_subscribed(const std::vector<std::string>& channels, std::string_view id_json);
+// With "recovered": {"<channel>": true|false, ...} for the channels of a "since" (in order).
+std::string render_subscribed(const std::vector<std::string>& channels, std::string_view id_json,
+                              const std::vector<std::pair<std::string, bool>>& recovered);
 std::string render_unsubscribed(const std::vector<std::string>& channels, std::string_view id_json);
 std::string render_pong(std::string_view id_json);
 std::string render_error(error_code code, std::string_view message, std::string_view id_json);

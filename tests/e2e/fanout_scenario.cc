@@ -174,6 +174,7 @@ bool parse_event_frame(const std::string& frame, received_event& out) {
   out.channel = head.value("channel", "");
   out.seq = head.value("seq", uint64_t{0});
   out.ts = head.value("ts", int64_t{0});
+  out.pos = head.value("pos", "");
   out.data = frame.substr(data_pos + 8, frame.size() - data_pos - 9);
   return true;
 }

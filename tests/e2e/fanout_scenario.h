@@ -23,10 +23,12 @@ struct received_event {
   std::string channel;
   uint64_t seq = 0;
   int64_t ts = 0;
+  std::string pos;   // the opaque stream position
   std::string data;  // the "data" member's raw JSON text
 };
 
-// Parses {"type":"event","channel":...,"seq":...,"ts":...,"data":<raw>}; false if not an event.
+// Parses {"type":"event","channel":...,"seq":...,"ts":...,"pos":...,"data":<raw>...}; false if
+// not an event. Members after "data" (snapshot, conflated) are not part of `data`.
 bool parse_event_frame(const std::string& frame, received_event& out);
 
 // The value the scenario publishes for (type, token, n): the plan's event shape.

@@ -1,6 +1,7 @@
 // The dispatcher alone: validation, per-channel seq, one render per record handed to every
 // inbox, and backpressure (pause, wait, resume, never drop).
 #include "gateway/dispatcher.h"
+#include "protocol/position.h"
 
 #include <gtest/gtest.h>
 
@@ -60,18 +61,23 @@ TEST(dispatcher, validates_numbers_per_channel_and_hands_each_record_to_every_sh
   consumer.push(kind::trade, "BTC", event_value(kind::trade, "BTC", "[6]"), 17);
   for (int i = 0; i < 10 && consumer.handed() < 7; ++i) d.run_once(50ms);
 
-  auto frame_of = [](const char* channel, int seq, int ts, kind k, const char* token,
-                     const char* body) {
+  // pos: kind:partition:offset:check (the fake consumer numbers every record, invalid ones too)
+  auto frame_of = [](const char* channel, int seq, int ts, int64_t offset, kind k,
+                     const char* token, const char* body) {
+    const std::string value = event_value(k, token, body);
+    char text[protocol::max_position_size];
+    const protocol::stream_position p{k, 0, offset,
+                                      protocol::record_check(token, ts / 1000, value)};
     return R"({"type":"event","channel":")" + std::string(channel) + R"(","seq":)" +
-           std::to_string(seq) + R"(,"ts":)" + std::to_string(ts) + R"(,"data":)" +
-           event_value(k, token, body) + "}";
+           std::to_string(seq) + R"(,"ts":)" + std::to_string(ts) + R"(,"pos":")" +
+           std::string(text, protocol::write_position(p, text)) + R"(","data":)" + value + "}";
   };
   const std::vector<std::string> expected = {
-      frame_of("BTC.trade", 1, 11, kind::trade, "BTC", "1"),
-      frame_of("BTC.trade", 2, 12, kind::trade, "BTC", "2"),
-      frame_of("ETH.trade", 1, 13, kind::trade, "ETH", "3"),
-      frame_of("BTC.liquidity", 1, 14, kind::liquidity, "BTC", "4"),
-      frame_of("BTC.trade", 3, 17, kind::trade, "BTC", "[6]"),
+      frame_of("BTC.trade", 1, 11, 0, kind::trade, "BTC", "1"),
+      frame_of("BTC.trade", 2, 12, 1, kind::trade, "BTC", "2"),
+      frame_of("ETH.trade", 1, 13, 2, kind::trade, "ETH", "3"),
+      frame_of("BTC.liquidity", 1, 14, 3, kind::liquidity, "BTC", "4"),
+      frame_of("BTC.trade", 3, 17, 6, kind::trade, "BTC", "[6]"),
   };
   std::vector<frame_ref> from_a = pop_all(a);
   std::vector<frame_ref> from_b = pop_all(b);

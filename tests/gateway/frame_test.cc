@@ -28,10 +28,10 @@ std::string header(std::size_t payload) {
 
 TEST(frame, renders_header_and_envelope_exactly) {
   const std::string data = R"({"type":"TRADE_EXECUTED","price":"1.5"})";
-  frame_ref f(render_event({"BTC", model::kind::trade, 17, 1700000000123456, data, {}}, 1));
+  frame_ref f(render_event({"BTC", model::kind::trade, 17, 1700000000123456, data, {}, {}, {}}, 1));
   const std::string payload =
-      R"({"type":"event","channel":"BTC.trade","seq":17,"ts":1700000000123456,"data":)" + data +
-      "}";
+      R"({"type":"event","channel":"BTC.trade","seq":17,"ts":1700000000123456,"pos":"trade:0:0:00000000","data":)" +
+      data + "}";
   EXPECT_EQ(f->bytes(), header(payload.size()) + payload);
   EXPECT_EQ(f->channel(), "BTC.trade");
   EXPECT_EQ(f->ts_us(), 1700000000123456);
@@ -42,22 +42,38 @@ TEST(frame, renders_header_and_envelope_exactly) {
 TEST(frame, data_is_verbatim_and_long_payloads_get_extended_lengths) {
   for (std::size_t n : {100u, 200u, 70000u}) {
     const std::string data = "\"" + std::string(n, 'x') + "\\u00e9 \"";  // kept as is
-    frame_ref f(render_event({"tok_1-A", model::kind::balances, 1, 5, data, {}}, 1));
+    frame_ref f(render_event({"tok_1-A", model::kind::balances, 1, 5, data, {}, {}, {}}, 1));
     const std::string payload =
-        R"({"type":"event","channel":"tok_1-A.balances","seq":1,"ts":5,"data":)" + data + "}";
+        R"({"type":"event","channel":"tok_1-A.balances","seq":1,"ts":5,"pos":"trade:0:0:00000000","data":)" +
+        data + "}";
     EXPECT_EQ(f->bytes(), header(payload.size()) + payload) << n;
     EXPECT_EQ(f->channel(), "tok_1-A.balances");
   }
 }
 
+TEST(frame, pos_is_rendered_once_and_flagged_copies_keep_everything_else) {
+  const protocol::stream_position pos{model::kind::analytics, 7, 123456789012, 0x0a0b0c0du};
+  frame_ref f(render_event({"SOL", model::kind::analytics, 3, 9, "{}", {}, pos, {}}, 1));
+  const std::string payload =
+      R"({"type":"event","channel":"SOL.analytics","seq":3,"ts":9,"pos":"analytics:7:123456789012:0a0b0c0d","data":{}})";
+  EXPECT_EQ(f->bytes(), header(payload.size()) + payload);
+  EXPECT_EQ(f->payload(), payload);
+  EXPECT_EQ(f->offset(), 123456789012);
+  EXPECT_EQ(f->check(), 0x0a0b0c0du);
+  const std::string flagged = render_flagged(*f, R"(,"snapshot":true)");
+  const std::string flagged_payload =
+      R"({"type":"event","channel":"SOL.analytics","seq":3,"ts":9,"pos":"analytics:7:123456789012:0a0b0c0d","snapshot":true,"data":{}})";
+  EXPECT_EQ(flagged, header(flagged_payload.size()) + flagged_payload);
+}
+
 TEST(frame, owner_is_carried_after_the_wire_bytes) {
-  frame_ref f(render_event({"BTC", model::kind::balances, 1, 1, "{}", "user-7"}, 1));
+  frame_ref f(render_event({"BTC", model::kind::balances, 1, 1, "{}", "user-7", {}, {}}, 1));
   EXPECT_EQ(f->owner(), "user-7");
   EXPECT_EQ(f->bytes().back(), '}');
 }
 
 TEST(frame, references_are_released_once_each) {
-  frame* f = render_event({"BTC", model::kind::trade, 1, 1, "1", {}}, 3);
+  frame* f = render_event({"BTC", model::kind::trade, 1, 1, "1", {}, {}, {}}, 3);
   EXPECT_EQ(f->refs(), 3u);
   f->release();
   f->release();
@@ -70,7 +86,7 @@ TEST(frame, references_are_released_once_each) {
 
 TEST(shard_frame_pool, gives_the_frame_back_after_the_last_holder) {
   shard_frame_pool pool;
-  frame* f = render_event({"BTC", model::kind::trade, 1, 1, "1", {}}, 2);
+  frame* f = render_event({"BTC", model::kind::trade, 1, 1, "1", {}, {}, {}}, 2);
   frame_ref other_shard(f);  // the second reference
   shard_frame* sf = pool.adopt(f);
   pool.hold(sf);
@@ -83,7 +99,7 @@ TEST(shard_frame_pool, gives_the_frame_back_after_the_last_holder) {
   EXPECT_EQ(f->refs(), 1u);
   EXPECT_EQ(pool.live(), 0u);
   // Nodes are recycled.
-  frame* g = render_event({"ETH", model::kind::trade, 1, 1, "1", {}}, 1);
+  frame* g = render_event({"ETH", model::kind::trade, 1, 1, "1", {}, {}, {}}, 1);
   EXPECT_EQ(pool.adopt(g), sf);
   pool.drop(sf);
 }
@@ -91,7 +107,7 @@ TEST(shard_frame_pool, gives_the_frame_back_after_the_last_holder) {
 TEST(outbound_queue, gathers_consumes_partially_and_counts_bytes) {
   shard_frame_pool pool;
   outbound_queue q(pool);
-  frame* f = render_event({"BTC", model::kind::trade, 1, 42, "{}", {}}, 1);
+  frame* f = render_event({"BTC", model::kind::trade, 1, 42, "{}", {}, {}, {}}, 1);
   shard_frame* sf = pool.adopt(f);  // the queue takes over this holder
   q.push(std::string("hello"));
   q.push(sf);
@@ -126,7 +142,7 @@ TEST(outbound_queue, drop_unstarted_keeps_a_partly_written_head) {
   shard_frame_pool pool;
   outbound_queue q(pool);
   for (int i = 0; i < 4; ++i) {
-    q.push(pool.adopt(render_event({"BTC", model::kind::trade, 1, 1, "{}", {}}, 1)));
+    q.push(pool.adopt(render_event({"BTC", model::kind::trade, 1, 1, "{}", {}, {}, {}}, 1)));
   }
   const std::size_t one = q.bytes() / 4;
   q.consume(1);
@@ -138,7 +154,7 @@ TEST(outbound_queue, drop_unstarted_keeps_a_partly_written_head) {
   q.clear();
   EXPECT_EQ(pool.live(), 0u);
 
-  q.push(pool.adopt(render_event({"BTC", model::kind::trade, 1, 1, "{}", {}}, 1)));
+  q.push(pool.adopt(render_event({"BTC", model::kind::trade, 1, 1, "{}", {}, {}, {}}, 1)));
   q.drop_unstarted();  // nothing started: everything goes
   EXPECT_TRUE(q.empty());
   EXPECT_EQ(pool.live(), 0u);

@@ -18,6 +18,7 @@
 #include "gateway/test_events.h"
 #include "gateway/ws_client.h"
 #include "model/channel.h"
+#include "protocol/position.h"
 
 namespace odin::gateway::test {
 
@@ -84,9 +85,14 @@ class gateway_fixture : public ::testing::Test {
     const int64_t ts = 1700000000000000 + static_cast<int64_t>(history_.size());
     const std::string data = event_value(kind, token, body);
     consumer_.push(kind, token, data, ts);
+    // The fake consumer numbers every record it hands out from 0, on partition 0.
+    const protocol::stream_position pos{kind, 0, static_cast<int64_t>(history_.size()),
+                                        protocol::record_check(token, ts / 1000, data)};
+    char pos_text[protocol::max_position_size];
+    const std::string pos_str(pos_text, protocol::write_position(pos, pos_text));
     history_.push_back({channel, R"({"type":"event","channel":")" + channel + R"(","seq":)" +
                                      std::to_string(seq) + R"(,"ts":)" + std::to_string(ts) +
-                                     R"(,"data":)" + data + "}"});
+                                     R"(,"pos":")" + pos_str + R"(","data":)" + data + "}"});
     return history_.back();
   }
 
