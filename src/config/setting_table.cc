@@ -153,13 +153,13 @@ const std::array rows = {
                              : fmt::format("{}", s.gateway.cpu_limit_cores);
                 }},
     setting_row{
-        "WS_IDEMPOTENCY_WINDOW", "--idempotency-window", gateway_bit, "DURATION",
+        "WS_IDEMPOTENCY_WINDOW", "--duplicate-window", gateway_bit, "DURATION",
         "a record whose odin-idempotency-key header was already delivered on its topic "
         "within this window is dropped as a duplicate; 0 = no deduplication",
         [](settings& s, sv v) { s.gateway.idempotency_window = parse_duration(v, 0ms, 24h); },
         [](const settings& s) { return dur(s.gateway.idempotency_window); }},
     setting_row{
-        "WS_IDEMPOTENCY_MAX_KEYS", "--idempotency-max-keys", gateway_bit, "N",
+        "WS_IDEMPOTENCY_MAX_KEYS", "--duplicate-max-keys", gateway_bit, "N",
         "idempotency keys remembered at most (oldest forgotten first; ~100 bytes each)",
         [](settings& s, sv v) { s.gateway.idempotency_max_keys = parse_whole(v, 1, 100'000'000); },
         [](const settings& s) { return num(s.gateway.idempotency_max_keys); }},

@@ -237,7 +237,7 @@ TEST_F(Loader, ParsesEachKindOfValue) {
   EXPECT_THROW(load({}, {{"WS_CPU_LIMIT", "0"}}), config_error);
   EXPECT_EQ(load({}, {{"KAFKA_INSTANCE_ID", "gw-1"}}).kafka.instance_id, "gw-1");
   EXPECT_EQ(load({}, {{"WS_IDEMPOTENCY_WINDOW", "0"}}).gateway.idempotency_window, 0ms);
-  EXPECT_EQ(load({"--idempotency-max-keys", "10"}).gateway.idempotency_max_keys, 10u);
+  EXPECT_EQ(load({"--duplicate-max-keys", "10"}).gateway.idempotency_max_keys, 10u);
 }
 
 TEST_F(Loader, TopicOverridesAndDuplicates) {

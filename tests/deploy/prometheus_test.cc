@@ -237,8 +237,10 @@ TEST_F(DeployPrometheus, PanelsAndAlertsAgainstLiveMetrics) {
         << q.where << ": " << q.expr << " " << error;
   }
 
-  // 3. The bus goes away under `odin publisher`: its POST /events fail.
-  ASSERT_EQ(state_of(api, "OdinPublisherFailures"), "inactive");
+  // 3. The bus goes away under `odin publisher`: its POST /events are refused at once (503,
+  // issue 14's fail-fast), which OdinPublisherRefusing reports; records that were enqueued
+  // and then failed would be OdinPublisherFailures.
+  ASSERT_EQ(state_of(api, "OdinPublisherRefusing"), "inactive");
   for (int b = 1; b <= cluster.brokers(); ++b) cluster.broker_down(b);
   int refused = 0;
   EXPECT_TRUE(eventually(40s,
@@ -248,10 +250,10 @@ TEST_F(DeployPrometheus, PanelsAndAlertsAgainstLiveMetrics) {
                                          R"({"type":"TRADE_EXECUTED","tokenId":"ETH","data":)"
                                          R"({"price":2.5,"volume":1,"side":"sell","amount":1}})");
                            refused += status >= 500 ? 1 : 0;
-                           return state_of(api, "OdinPublisherFailures") == "pending" ||
-                                  state_of(api, "OdinPublisherFailures") == "firing";
+                           return state_of(api, "OdinPublisherRefusing") == "pending" ||
+                                  state_of(api, "OdinPublisherRefusing") == "firing";
                          }))
-      << "OdinPublisherFailures: " << state_of(api, "OdinPublisherFailures");
+      << "OdinPublisherRefusing: " << state_of(api, "OdinPublisherRefusing");
   EXPECT_GT(refused, 0) << "the publisher refused events while the brokers were down";
   for (int b = 1; b <= cluster.brokers(); ++b) cluster.broker_up(b);
 }

@@ -257,7 +257,7 @@ TEST_F(gateway_e2e, root_path_upgrades_like_ws) {
     EXPECT_EQ(*text, p.text);
   }
   EXPECT_TRUE(wait_metric("ws_active_connections", 3));
-  EXPECT_EQ(http_get(port(), "/").status, 404);
+  EXPECT_EQ(http_get(port(), "/").status, 200);  // a plain GET / is the live page (src/web)
   ws_client elsewhere(port());
   EXPECT_EQ(elsewhere.connect("/wss"), 404);
 }

@@ -26,11 +26,11 @@ export interface BalanceUpdatedEvent {
   /** When the event happened, milliseconds since the Unix epoch (the publisher fills in the time of receipt when the sender gives none); at most 9999-12-31T23:59:59.999Z. */
   timestamp: number;
   /** Identifier of the user. */
-  userId: string;
+  userId?: string;
   /** Balance now, in tokens; 0 or more. */
-  balance: number;
+  balance?: number;
   /** Change of the balance, in tokens (negative: decrease). */
-  change: number;
+  change?: number;
 }
 
 /** A buy order completed. Topic odin.trades, channel {TOKEN}.trade. The record value on the bus, as clients receive it. */
@@ -45,8 +45,8 @@ export interface BuyCompletedEvent {
   price: number;
   /** Traded volume (quote currency); 0 or more. */
   volume: number;
-  /** Side of the taker. */
-  side: "buy";
+  /** Side of the taker: usually "buy"; the plan's simulator sends either. */
+  side: "buy" | "sell";
   /** Token amount traded; 0 or more. */
   amount: number;
 }
@@ -60,9 +60,9 @@ export interface CommentPinnedEvent {
   /** When the event happened, milliseconds since the Unix epoch (the publisher fills in the time of receipt when the sender gives none); at most 9999-12-31T23:59:59.999Z. */
   timestamp: number;
   /** Identifier of the comment. */
-  commentId: string;
+  commentId?: string;
   /** Whether the comment is now pinned. */
-  pinned: boolean;
+  pinned?: boolean;
 }
 
 /** A comment was posted on the token's page. Topic odin.community, channel {TOKEN}.community. The record value on the bus, as clients receive it. */
@@ -74,7 +74,7 @@ export interface CommentPostedEvent {
   /** When the event happened, milliseconds since the Unix epoch (the publisher fills in the time of receipt when the sender gives none); at most 9999-12-31T23:59:59.999Z. */
   timestamp: number;
   /** Identifier of the comment. */
-  commentId: string;
+  commentId?: string;
   /** The comment text. */
   text: string;
   /** Identifier of the author. */
@@ -90,9 +90,9 @@ export interface CommentUpvotedEvent {
   /** When the event happened, milliseconds since the Unix epoch (the publisher fills in the time of receipt when the sender gives none); at most 9999-12-31T23:59:59.999Z. */
   timestamp: number;
   /** Identifier of the comment. */
-  commentId: string;
+  commentId?: string;
   /** Upvotes of the comment now; 0 or more. */
-  upvotes: number;
+  upvotes?: number;
 }
 
 /** A user added the token to, or removed it from, their favourites. Topic odin.community, channel {TOKEN}.community. The record value on the bus, as clients receive it. */
@@ -104,9 +104,9 @@ export interface FavoriteToggledEvent {
   /** When the event happened, milliseconds since the Unix epoch (the publisher fills in the time of receipt when the sender gives none); at most 9999-12-31T23:59:59.999Z. */
   timestamp: number;
   /** Identifier of the user. */
-  userId: string;
+  userId?: string;
   /** Whether the token is now a favourite of the user. */
-  favorite: boolean;
+  favorite?: boolean;
 }
 
 /** The token's number of holders changed. Topic odin.analytics, channel {TOKEN}.analytics. The record value on the bus, as clients receive it. */
@@ -118,9 +118,9 @@ export interface HolderCountUpdatedEvent {
   /** When the event happened, milliseconds since the Unix epoch (the publisher fills in the time of receipt when the sender gives none); at most 9999-12-31T23:59:59.999Z. */
   timestamp: number;
   /** Number of holders now; 0 or more. */
-  holders: number;
+  holders?: number;
   /** Change since the previous count. */
-  change: number;
+  change?: number;
 }
 
 /** Liquidity was added to the token's pool. Topic odin.liquidity, channel {TOKEN}.liquidity. The record value on the bus, as clients receive it. */
@@ -146,11 +146,11 @@ export interface LiquidityRebalancedEvent {
   /** When the event happened, milliseconds since the Unix epoch (the publisher fills in the time of receipt when the sender gives none); at most 9999-12-31T23:59:59.999Z. */
   timestamp: number;
   /** BTC side of the pool change; 0 or more. */
-  btcAmount: number;
+  btcAmount?: number;
   /** Token side of the pool change; 0 or more. */
-  tokenAmount: number;
+  tokenAmount?: number;
   /** New BTC/token ratio of the pool; above 0. */
-  ratio: number;
+  ratio?: number;
 }
 
 /** Liquidity was removed from the token's pool. Topic odin.liquidity, channel {TOKEN}.liquidity. The record value on the bus, as clients receive it. */
@@ -209,8 +209,8 @@ export interface SellCompletedEvent {
   price: number;
   /** Traded volume (quote currency); 0 or more. */
   volume: number;
-  /** Side of the taker. */
-  side: "sell";
+  /** Side of the taker: usually "sell"; the plan's simulator sends either. */
+  side: "buy" | "sell";
   /** Token amount traded; 0 or more. */
   amount: number;
 }
@@ -240,13 +240,13 @@ export interface TokenCreatedEvent {
   /** When the event happened, milliseconds since the Unix epoch (the publisher fills in the time of receipt when the sender gives none); at most 9999-12-31T23:59:59.999Z. */
   timestamp: number;
   /** Display name. */
-  name: string;
+  name?: string;
   /** Ticker symbol. */
-  symbol: string;
+  symbol?: string;
   /** Identifier of the creator. */
-  creator: string;
+  creator?: string;
   /** Total supply in whole tokens; 1 or more. */
-  supply: number;
+  supply?: number;
 }
 
 /** The token's flags changed (all three current values). Topic odin.metadata, channel {TOKEN}.metadata. The record value on the bus, as clients receive it. */
@@ -258,11 +258,11 @@ export interface TokenFlagsChangedEvent {
   /** When the event happened, milliseconds since the Unix epoch (the publisher fills in the time of receipt when the sender gives none); at most 9999-12-31T23:59:59.999Z. */
   timestamp: number;
   /** The token is verified. */
-  verified: boolean;
+  verified?: boolean;
   /** The token is featured. */
-  featured: boolean;
+  featured?: boolean;
   /** The token is marked not safe for work. */
-  nsfw: boolean;
+  nsfw?: boolean;
 }
 
 /** A token was listed for trading. Topic odin.creation, channel {TOKEN}.creation. The record value on the bus, as clients receive it. */
@@ -274,11 +274,11 @@ export interface TokenListedEvent {
   /** When the event happened, milliseconds since the Unix epoch (the publisher fills in the time of receipt when the sender gives none); at most 9999-12-31T23:59:59.999Z. */
   timestamp: number;
   /** Display name. */
-  name: string;
+  name?: string;
   /** Ticker symbol. */
-  symbol: string;
+  symbol?: string;
   /** Listing price per token (quote currency); above 0. */
-  price: number;
+  price?: number;
 }
 
 /** The token was renamed. Topic odin.metadata, channel {TOKEN}.metadata. The record value on the bus, as clients receive it. */
@@ -290,9 +290,9 @@ export interface TokenNameChangedEvent {
   /** When the event happened, milliseconds since the Unix epoch (the publisher fills in the time of receipt when the sender gives none); at most 9999-12-31T23:59:59.999Z. */
   timestamp: number;
   /** New display name. */
-  name: string;
+  name?: string;
   /** Display name before the change. */
-  previousName: string;
+  previousName?: string;
 }
 
 /** A trade was executed on the token's market (buy or sell). Topic odin.trades, channel {TOKEN}.trade. The record value on the bus, as clients receive it. */
@@ -322,11 +322,11 @@ export interface TransferCompletedEvent {
   /** When the event happened, milliseconds since the Unix epoch (the publisher fills in the time of receipt when the sender gives none); at most 9999-12-31T23:59:59.999Z. */
   timestamp: number;
   /** Identifier of the sender. */
-  from: string;
+  from?: string;
   /** Identifier of the receiver. */
-  to: string;
+  to?: string;
   /** Amount transferred, in tokens; 0 or more. */
-  amount: number;
+  amount?: number;
 }
 
 /** The token's place in the trending list changed. Topic odin.analytics, channel {TOKEN}.analytics. The record value on the bus, as clients receive it. */
@@ -338,9 +338,9 @@ export interface TrendingUpdatedEvent {
   /** When the event happened, milliseconds since the Unix epoch (the publisher fills in the time of receipt when the sender gives none); at most 9999-12-31T23:59:59.999Z. */
   timestamp: number;
   /** Rank in the trending list; 1 is first. */
-  rank: number;
+  rank?: number;
   /** Trending score; 0 or more. */
-  score: number;
+  score?: number;
 }
 
 /** The token's Twitter/X account was verified (or the verification was withdrawn). Topic odin.social, channel {TOKEN}.social. The record value on the bus, as clients receive it. */
@@ -352,9 +352,9 @@ export interface TwitterVerifiedEvent {
   /** When the event happened, milliseconds since the Unix epoch (the publisher fills in the time of receipt when the sender gives none); at most 9999-12-31T23:59:59.999Z. */
   timestamp: number;
   /** The account handle, starting with @. */
-  twitterHandle: string;
+  twitterHandle?: string;
   /** Whether the account is now verified. */
-  verified: boolean;
+  verified?: boolean;
 }
 
 /** The `data` of an event frame: one of the 23 event types, told apart by `type`. */
