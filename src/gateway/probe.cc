@@ -5,44 +5,21 @@
 
 #include <prometheus/client_metric.h>
 
+#include "gateway/metric_family.h"
+
 namespace odin::gateway {
 namespace {
 
+using metrics::add_family;
+using metrics::add_sample;
+using metrics::sum;
 using prometheus::ClientMetric;
 using prometheus::MetricFamily;
 using prometheus::MetricType;
 
-MetricFamily& add_family(std::vector<MetricFamily>& out, std::string name, std::string help,
-                         MetricType type) {
-  MetricFamily f;
-  f.name = std::move(name);
-  f.help = std::move(help);
-  f.type = type;
-  out.push_back(std::move(f));
-  return out.back();
-}
-
-void add_sample(MetricFamily& f, double value, std::vector<ClientMetric::Label> labels = {}) {
-  ClientMetric m;
-  m.label = std::move(labels);
-  if (f.type == MetricType::Counter) {
-    m.counter.value = value;
-  } else {
-    m.gauge.value = value;
-  }
-  f.metric.push_back(std::move(m));
-}
-
 void add_one(std::vector<MetricFamily>& out, std::string name, std::string help, MetricType type,
              double value) {
   add_sample(add_family(out, std::move(name), std::move(help), type), value);
-}
-
-template <class Get>
-double sum(const std::vector<const shard_stats*>& shards, Get get) {
-  double total = 0;
-  for (const shard_stats* s : shards) total += static_cast<double>(get(*s));
-  return total;
 }
 
 }  // namespace
