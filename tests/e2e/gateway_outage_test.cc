@@ -7,7 +7,7 @@
 //
 // ODIN_OUTAGE_SECONDS (default 3) sets the outage length and ODIN_OUTAGE_CLIENTS (default
 // 1000) the clients; the one-minute run of the issue is
-//   ODIN_OUTAGE_SECONDS=60 build/ci/tests/e2e/gateway_outage_test
+//   ODIN_OUTAGE_SECONDS=60 build/ci/bin/gateway_outage_test
 // (about 90 s; not in the default suite to keep it short on 2 shared cores).
 #include <gtest/gtest.h>
 
