@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"  # cache hits across checkouts
+export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"  # ...also with -g (debug info names the first checkout)
 FUZZ_SECONDS="${FUZZ_SECONDS:-10}" bash scripts/fuzz.sh
 cmake --preset ci >/dev/null
 cmake --build --preset ci
