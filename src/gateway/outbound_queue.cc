@@ -2,16 +2,18 @@
 
 #include <utility>
 
+#include <fmt/format.h>
+
 namespace odin::gateway {
 
 void outbound_queue::push(shard_frame* f) {
   bytes_ += f->f->size();
-  items_.push_back(item{f, {}});
+  items_.push_back(item{f, {}, 0});
 }
 
 void outbound_queue::push(std::string bytes) {
   bytes_ += bytes.size();
-  items_.push_back(item{nullptr, std::move(bytes)});
+  items_.push_back(item{nullptr, std::move(bytes), 0});
 }
 
 std::size_t outbound_queue::gather(iovec* iov, std::size_t max, std::size_t& total) const {
@@ -31,9 +33,39 @@ void outbound_queue::finish(item& it) {
   if (it.shared != nullptr) {
     pool_.drop(it.shared);
     it.shared = nullptr;
-  } else {
-    std::string().swap(it.owned);
   }
+  std::string().swap(it.owned);
+}
+
+std::size_t outbound_queue::push_latest(shard_frame* f) {
+  const std::string_view channel = f->f->channel();
+  const std::size_t first = head_ + (head_offset_ > 0 ? 1 : 0);
+  std::size_t kept = first;
+  std::size_t removed = 0;
+  std::size_t skipped = 0;
+  for (std::size_t i = first; i < items_.size(); ++i) {
+    item& it = items_[i];
+    if (it.shared != nullptr && it.shared->f->channel() == channel) {
+      ++removed;
+      skipped += 1 + it.skipped;
+      bytes_ -= it.bytes().size();
+      finish(it);
+    } else {
+      if (kept != i) items_[kept] = std::move(it);
+      ++kept;
+    }
+  }
+  items_.resize(kept);
+  if (skipped == 0) {
+    push(f);
+    return 0;
+  }
+  // Rendered for this session only, and only when conflation happens: the shared frame
+  // cannot carry a count that differs per subscriber.
+  item it{f, render_flagged(*f->f, fmt::format(",\"conflated\":{}", skipped)), skipped};
+  bytes_ += it.owned.size();
+  items_.push_back(std::move(it));
+  return removed;
 }
 
 consumed outbound_queue::consume(std::size_t n) {

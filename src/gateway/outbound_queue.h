@@ -46,13 +46,27 @@ class outbound_queue {
   // framing on the wire would break). Returns the bytes dropped.
   std::size_t drop_unstarted();
 
+  // Conflation ("mode": "latest", docs/protocol.md §4): removes every event of f's channel
+  // not started yet and queues `f` at the back in their place, rendered per session with
+  // "conflated":N (N = events of the channel skipped before it, earlier skips included). With
+  // nothing pending on the channel `f` is queued as is (the shared frame, no copy). A partly
+  // written head item is never touched. Scans the queue: called only while the client is slow
+  // (its queue past half of max_queue_bytes). Takes over one holder of `f`; returns the number
+  // of queued events it removed (the ws_conflated_events_total increment).
+  std::size_t push_latest(shard_frame* f);
+
   void clear();
 
  private:
+  // An event holds `shared`; a reply holds `owned`. A conflated event holds both: `shared`
+  // names its channel, `owned` is its per-session rendering with "conflated":`skipped`.
   struct item {
     shard_frame* shared = nullptr;
     std::string owned;
-    std::string_view bytes() const { return shared ? shared->f->bytes() : owned; }
+    std::size_t skipped = 0;
+    std::string_view bytes() const {
+      return shared != nullptr && owned.empty() ? shared->f->bytes() : std::string_view(owned);
+    }
   };
 
   void finish(item& it);

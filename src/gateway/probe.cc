@@ -109,6 +109,9 @@ void gateway_probe::collect_ws(std::vector<MetricFamily>& out) const {
           sum(shards_, [](const shard_stats& s) { return s.write_calls.value(); }));
   add_one(out, "ws_slow_client_disconnects_total", "Connections closed with 4008", counter,
           sum(shards_, [](const shard_stats& s) { return s.slow_client_disconnects.value(); }));
+  add_one(out, "ws_conflated_events_total",
+          "Queued events of a \"mode\": \"latest\" channel replaced by a newer one (slow clients)",
+          counter, sum(shards_, [](const shard_stats& s) { return s.conflated_events.value(); }));
   add_one(out, "ws_subscriptions", "Channels held, summed over connections", gauge,
           sum(shards_, [](const shard_stats& s) { return s.subscriptions.value(); }));
   add_one(out, "ws_outbound_queue_bytes", "Bytes queued for clients, not written yet", gauge,

@@ -60,13 +60,28 @@ void session::start(std::string handshake, std::string_view early) {
 void session::deliver(shard_frame* f) {
   if (state_ != state::open) return;
   if (pending_ != nullptr && hold_for_catch_up(f)) return;
-  if (over_queue_limit(f->f->size())) return;
-  shard_.pool().hold(f);
-  queue_.push(f);
+  if (!latest_.empty() && latest_.contains(f->f->channel())) {
+    queue_latest(f);
+  } else {
+    if (over_queue_limit(f->f->size())) return;
+    shard_.pool().hold(f);
+    queue_.push(f);
+  }
   report_queue_bytes();
   if (!dirty_) {
     dirty_ = true;
     shard_.mark_dirty(this);
+  }
+}
+
+// A conflatable channel is exempt from the 4008 rule: below half of max_queue_bytes its frames
+// queue as usual; past it each one replaces the channel's pending events, so the queue holds at
+// most one frame per conflatable channel beyond the half mark.
+void session::queue_latest(shard_frame* f) {
+  shard_.pool().hold(f);
+  if (queue_.bytes() <= shard_.ctx().opts.max_queue_bytes / 2) return queue_.push(f);
+  if (const std::size_t removed = queue_.push_latest(f); removed > 0) {
+    shard_.stats().conflated_events.add(removed);
   }
 }
 
@@ -175,6 +190,7 @@ void session::leave_index() {
   for (const std::string& channel : channels_) shard_.index().remove(channel, this);
   shard_.stats().subscriptions.add(-static_cast<int64_t>(channels_.size()));
   channels_.clear();
+  latest_.clear();
 }
 
 void session::teardown() {
@@ -311,6 +327,12 @@ void session::apply_subscribe(const protocol::request& req) {
       shard_.index().add(name, this);
       shard_.stats().subscriptions.add(1);
     }
+    // The last subscribe of a channel sets its mode.
+    if (req.latest) {
+      latest_.insert(name);
+    } else {
+      latest_.erase(name);
+    }
   }
   if (!req.since.empty() || req.snapshot) return begin_catch_up(req, std::move(names));
   send_owned(ws::make_frame(ws::opcode::text, protocol::render_subscribed(names, req.id_json)));
@@ -331,6 +353,7 @@ void session::apply_unsubscribe(const protocol::request& req) {
   }
   for (const std::string& name : names) {
     channels_.erase(name);
+    latest_.erase(name);
     shard_.index().remove(name, this);
   }
   shard_.stats().subscriptions.add(-static_cast<int64_t>(names.size()));

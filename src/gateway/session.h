@@ -54,7 +54,9 @@ class session : public std::enable_shared_from_this<session> {
 
   // Drain path: queue one more holder of `f` and mark the session dirty (written by the
   // shard's next, coalesced, flush). A frame that would pass options.max_queue_bytes closes the
-  // session as a slow client (4008) instead.
+  // session as a slow client (4008) instead — except on a conflatable channel ("mode":
+  // "latest"), which never closes the session: past half of the limit its pending events are
+  // replaced by the newest one (outbound_queue::push_latest).
   void deliver(shard_frame* f);
 
   // Writes as much of the queue as the socket takes.
@@ -93,7 +95,8 @@ class session : public std::enable_shared_from_this<session> {
   void reply_error(protocol::error_code code, std::string_view message, std::string_view id);
   void send_owned(std::string bytes);  // queue a reply frame (slow-client bound applies)
   bool over_queue_limit(std::size_t more);
-  void request_flush();  // flush now, or at the end of the current drain turn
+  void queue_latest(shard_frame* f);  // a frame of a conflatable channel
+  void request_flush();               // flush now, or at the end of the current drain turn
   void wait_writable();
   void report_queue_bytes();
   void leave_index();
@@ -107,6 +110,7 @@ class session : public std::enable_shared_from_this<session> {
   protocol::ws::frame_parser parser_;
   outbound_queue queue_;
   channel_set channels_;
+  channel_set latest_;  // of channels_, those subscribed with "mode": "latest"
   std::unique_ptr<pending_subscribe> pending_;  // a subscribe waiting for its recovery
   std::deque<std::string> deferred_requests_;   // requests that arrived meanwhile
   bool read_paused_ = false;                    // no read armed until pending_ is done

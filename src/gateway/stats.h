@@ -76,6 +76,7 @@ struct alignas(64) shard_stats {
   local_counter bytes_sent;
   local_counter write_calls;  // sendmsg calls that wrote something
   local_counter slow_client_disconnects;
+  local_counter conflated_events;  // queued events replaced by a newer one ("mode": "latest")
   local_gauge subscriptions;
   local_gauge outbound_queue_bytes;
   std::array<local_counter, client_error_count> client_errors;
