@@ -11,6 +11,7 @@
 
 #include "config/env_file.h"
 #include "config/kafka_security.h"
+#include "config/publisher_access.h"
 #include "config/value_parsers.h"
 
 namespace odin::config {
@@ -139,6 +140,7 @@ settings loader::finish(const std::map<std::string, std::string>* env,
     collect_kafka_properties(s, dotenv, process);
     s.kafka.extra = kafka_security_properties(s.kafka_security, s.warnings);
   }
+  if ((groups_ & publisher_group) != 0) apply_publisher_access(s);
   add_warnings(s, dotenv, process, applied);
   return s;
 }

@@ -330,9 +330,14 @@ const std::array rows = {
                 },
                 [](const settings& s) { return num(s.publisher.port); }},
     setting_row{"PUBLISHER_HOST", "--publisher-host", publisher_bit, "HOST",
-                "publisher listen address (0.0.0.0 = all interfaces)",
+                "publisher listen address (0.0.0.0 = all interfaces; beyond loopback only with "
+                "PUBLISHER_API_KEYS or PUBLISHER_ALLOW_ANONYMOUS=true)",
                 [](settings& s, sv v) { s.publisher.host = std::string(v); },
-                [](const settings& s) { return s.publisher.host; }},
+                [](const settings& s) {
+                  return s.publisher.host.empty()
+                             ? std::string("0.0.0.0 with a key, else 127.0.0.1")
+                             : s.publisher.host;
+                }},
     setting_row{
         "PUBLISHER_MAX_BODY_BYTES", "--max-body-bytes", publisher_bit, "BYTES",
         "largest request body; a larger one gets 413",
@@ -379,6 +384,25 @@ const std::array rows = {
         "events waiting for the bus above which POST /events gets 503 at once",
         [](settings& s, sv v) { s.publisher.queue_high_watermark = parse_whole(v, 1, 10'000'000); },
         [](const settings& s) { return num(s.publisher.queue_high_watermark); }},
+    // Publisher API keys (issue 9): config/publisher_access.cc
+    setting_row{"PUBLISHER_API_KEYS", "--api-keys", publisher_bit, "SECRETS",
+                "comma-separated API keys; when set, POST /events and /control need "
+                "Authorization: Bearer <key> (never logged; prefer PUBLISHER_API_KEYS_FILE)",
+                [](settings& s, sv v) { s.publisher_api_keys = std::string(v); },
+                [](const settings& s) { return redacted(s.publisher_api_keys); }},
+    setting_row{"PUBLISHER_API_KEYS_FILE", "--api-keys-file", publisher_bit, "PATH",
+                "file of API keys, one per line (# comments and blank lines skipped)",
+                [](settings& s, sv v) { s.publisher_api_keys_file = std::string(v); },
+                [](const settings& s) { return s.publisher_api_keys_file; }},
+    setting_row{"PUBLISHER_ALLOW_ANONYMOUS", "--allow-anonymous", publisher_bit, "BOOL",
+                "true: without an API key, listen on PUBLISHER_HOST (default 0.0.0.0) anyway "
+                "and let anyone publish (default false: 127.0.0.1 only)",
+                [](settings& s, sv v) {
+                  s.publisher.allow_anonymous = parse_choice(v, {"true", "false"}) == "true";
+                },
+                [](const settings& s) {
+                  return std::string(s.publisher.allow_anonymous ? "true" : "false");
+                }},
     // Simulator
     setting_row{"SIM_TOKENS", "--tokens", sim_bit, "LIST", "tokens the simulator trades",
                 [](settings& s, sv v) { s.sim.tokens = parse_token_list(v); },
@@ -445,7 +469,7 @@ std::span<const setting_row> setting_rows() {
 }
 
 bool is_secret_setting(std::string_view env) {
-  return env == "KAFKA_SASL_PASSWORD";
+  return env == "KAFKA_SASL_PASSWORD" || env == "PUBLISHER_API_KEYS";
 }
 
 std::span<const ignored_variable> ignored_variables() {

@@ -21,6 +21,10 @@ struct settings {
   bus::memory_options memory;
   sim::options sim;
   publisher::options publisher;
+  // PUBLISHER_API_KEYS (secret) and PUBLISHER_API_KEYS_FILE: loaded into publisher.api_keys by
+  // config/publisher_access.cc, which also settles publisher.host ("" = not given).
+  std::string publisher_api_keys;
+  std::string publisher_api_keys_file;
   std::string log_level = "info";           // LOG_LEVEL
   std::string log_format = "json";          // LOG_FORMAT
   std::string environment = "development";  // ENVIRONMENT

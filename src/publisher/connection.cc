@@ -9,6 +9,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "auth/api_key_set.h"
 #include "publisher/control.h"
 #include "publisher/replies.h"
 
@@ -183,6 +184,11 @@ void connection::check_header() {
             body_pending, "application/json", r->allow);
     return;
   }
+  if (r->method == http::verb::post && !authorized()) {
+    const answer a =
+        unauthorized_answer(req.count(http::field::authorization) > 0, r->path == "/control");
+    return respond(static_cast<status>(a.status), a.body, body_pending);
+  }
   if (r->method == http::verb::post && !is_json_body_type(req[http::field::content_type])) {
     return respond_error(status::unsupported_media_type, "unsupported_media_type",
                          "the body must be JSON: send Content-Type application/json (none, or "
@@ -203,6 +209,21 @@ void connection::check_header() {
     return;
   }
   read_body();
+}
+
+// With API keys configured, a POST needs `Authorization: Bearer <one of them>` (compared in
+// constant time); sets the WWW-Authenticate challenge of the 401 (RFC 6750 §3) otherwise.
+bool connection::authorized() {
+  if (ctx_.opts.api_keys.empty()) return true;
+  const auto h = parser_->get().find(http::field::authorization);
+  if (h == parser_->get().end()) {
+    challenge_ = R"(Bearer realm="odin-publisher")";
+    return false;
+  }
+  const auto token = auth::bearer_token(h->value());
+  if (token && ctx_.opts.api_keys.accepts(*token)) return true;
+  challenge_ = R"(Bearer realm="odin-publisher", error="invalid_token")";
+  return false;
 }
 
 void connection::read_body() {
@@ -395,6 +416,8 @@ void connection::respond(status code, std::string body, bool close, std::string_
   if (!allow.empty()) response_->set(http::field::allow, allow);
   if (retry_after_ > 0) response_->set(http::field::retry_after, std::to_string(retry_after_));
   if (replayed_) response_->set("Idempotent-Replayed", "true");
+  if (!challenge_.empty()) response_->set(http::field::www_authenticate, challenge_);
+  challenge_ = {};
   retry_after_ = 0;
   replayed_ = false;
   response_->keep_alive(!close && !ctx_.stopping.load() && req.keep_alive());

@@ -50,6 +50,7 @@ class connection : public std::enable_shared_from_this<connection> {
   void on_deadline(const error_code& ec);
   void on_read_error(const error_code& ec);
   void check_header();
+  bool authorized();
   void dispatch();
   void post_events();
   std::optional<answer> claim_keys(publish_claims& claims,
@@ -78,8 +79,9 @@ class connection : public std::enable_shared_from_this<connection> {
   std::string_view route_ = "other";      // metrics label of the current request
   bool reading_ = false;
   bool timed_out_ = false;
-  int retry_after_ = 0;    // the next answer's Retry-After (seconds), 0: none
-  bool replayed_ = false;  // the next answer is a replay (Idempotent-Replayed: true)
+  int retry_after_ = 0;         // the next answer's Retry-After (seconds), 0: none
+  bool replayed_ = false;       // the next answer is a replay (Idempotent-Replayed: true)
+  std::string_view challenge_;  // the next answer's WWW-Authenticate value ("": none)
   std::size_t drained_ = 0;
   std::array<char, 4096> scratch_{};  // bytes read and dropped while closing
 };

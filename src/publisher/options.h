@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "auth/api_key_set.h"
+
 namespace odin::publisher {
 
 struct options {
@@ -35,6 +37,12 @@ struct options {
   bool strict_schemas = false;
   // stop(): how long requests whose events are still on their way to the bus get to finish.
   std::chrono::milliseconds shutdown_timeout{5000};
+  // PUBLISHER_API_KEYS / PUBLISHER_API_KEYS_FILE: when not empty, POST /events and POST
+  // /control need `Authorization: Bearer <key>` (else 401); GET routes stay open.
+  auth::api_key_set api_keys;
+  // PUBLISHER_ALLOW_ANONYMOUS: no keys and yet listening beyond loopback, on purpose
+  // (config/publisher_access.h decides the address; the server only logs it).
+  bool allow_anonymous = false;
 };
 
 }  // namespace odin::publisher

@@ -176,6 +176,19 @@ answer in_flight_answer(std::string_view what, long event_index) {
   return {409, std::move(out), 1};
 }
 
+answer unauthorized_answer(bool credentials_given, bool control) {
+  const std::string_view message =
+      credentials_given
+          ? "the API key is not valid: send one of the publisher's keys (PUBLISHER_API_KEYS) as "
+            "Authorization: Bearer <key>"
+          : "this endpoint needs an API key: send Authorization: Bearer <key> with one of the "
+            "publisher's keys (PUBLISHER_API_KEYS)";
+  return {
+      401,
+      control ? control_error_body("unauthorized", message) : error_body("unauthorized", message),
+      0};
+}
+
 void append_simulator(std::string& out, const sim::stats& sim) {
   out += fmt::format(
       R"({{"running":{},"rate":{},"tokens":{},"produced":{},"delivered":{},"failed":{},)"

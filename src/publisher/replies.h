@@ -50,6 +50,11 @@ answer queue_full_answer(std::size_t queued, std::size_t events, std::size_t wat
 // eventId, `event_index` >= 0) has not finished yet.
 answer in_flight_answer(std::string_view what, long event_index);
 
+// 401 "unauthorized" for POST /events and POST /control when API keys are configured and the
+// request has no `Authorization: Bearer <key>` (`credentials_given` false) or a key that is
+// not one of them. /control answers in its own form ({"success":false,...}).
+answer unauthorized_answer(bool credentials_given, bool control);
+
 // GET /stats: the plan's fields with the plan's types — messagesPublished, messagesFailed,
 // errors (a count), startTime (epoch ms), byTopic, uptime (ms), messagesPerSecond (published
 // / uptime) — then messagesPerSecondRecent (last 5 s), recentErrors (the last 10, text),

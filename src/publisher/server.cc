@@ -83,6 +83,23 @@ void server::impl::start() {
                o.strict_schemas
                    ? "strict schemas: events with undeclared fields are refused"
                    : "undeclared event fields are passed through (PUBLISHER_STRICT_SCHEMAS=false)");
+  if (!o.api_keys.empty()) {
+    spdlog::info(
+        "publisher: POST /events and POST /control need an API key ({} configured; "
+        "Authorization: Bearer <key>)",
+        o.api_keys.size());
+  } else if (acceptor_->local_endpoint().address().is_loopback()) {
+    spdlog::warn(
+        "publisher: no API key is configured, so it listens on {} only; set "
+        "PUBLISHER_API_KEYS (or PUBLISHER_API_KEYS_FILE) to accept publishers from "
+        "other hosts, or PUBLISHER_ALLOW_ANONYMOUS=true to open it to anyone",
+        o.host);
+  } else {
+    spdlog::warn(
+        "publisher: no API key (PUBLISHER_ALLOW_ANONYMOUS={}): anyone who reaches "
+        "{}:{} may POST /events and /control; set PUBLISHER_API_KEYS to require one",
+        o.allow_anonymous, o.host, port_);
+  }
 }
 
 void server::impl::accept() {

@@ -48,6 +48,25 @@ TEST(Cli, BadValueNamesItsVariable) {
   EXPECT_NE(p.err().find("WS_MAX_CONNECTIONS"), std::string::npos) << p.err();
 }
 
+TEST(Cli, PublisherRefusesAPublicAddressWithoutAnApiKey) {
+  child_process p(
+      ODIN_BINARY, {"publisher", "--env-file", "/dev/null"},
+      with(base_env, {{"PUBLISHER_HOST", "0.0.0.0"}, {"KAFKA_BROKERS", "127.0.0.1:1"}}));
+  ASSERT_EQ(p.wait(10s), 2) << p.err();
+  EXPECT_NE(p.err().find("PUBLISHER_HOST=0.0.0.0"), std::string::npos) << p.err();
+  EXPECT_NE(p.err().find("PUBLISHER_API_KEYS"), std::string::npos) << p.err();
+  EXPECT_NE(p.err().find("PUBLISHER_ALLOW_ANONYMOUS=true"), std::string::npos) << p.err();
+}
+
+TEST(Cli, PublisherRefusesABadKeyWithoutQuotingIt) {
+  child_process p(
+      ODIN_BINARY, {"publisher", "--env-file", "/dev/null"},
+      with(base_env, {{"PUBLISHER_API_KEYS", "short-secret"}, {"KAFKA_BROKERS", "127.0.0.1:1"}}));
+  ASSERT_EQ(p.wait(10s), 2) << p.err();
+  EXPECT_NE(p.err().find("PUBLISHER_API_KEYS"), std::string::npos) << p.err();
+  EXPECT_EQ(p.err().find("short-secret"), std::string::npos) << p.err();
+}
+
 TEST(Cli, DevServesSubscribedEventsAndStopsCleanlyOnSigterm) {
   const uint16_t port = free_port();
   child_process p(
@@ -63,6 +82,8 @@ TEST(Cli, DevServesSubscribedEventsAndStopsCleanlyOnSigterm) {
   }
   EXPECT_NE(p.out().find(url), std::string::npos)
       << "the banner says where to connect: " << p.out();
+  // No API key: the publisher listens on loopback only and says how to change that.
+  EXPECT_NE((p.out() + p.err()).find("listens on 127.0.0.1 only"), std::string::npos) << p.err();
 
   ws_client client("127.0.0.1", port);
   ASSERT_TRUE(
