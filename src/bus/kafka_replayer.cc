@@ -36,7 +36,8 @@ int64_t ingest_us_of(RdKafka::Message& m, int64_t timestamp_ms) {
 kafka_replayer::kafka_replayer(const kafka_options& options)
     : options_(options), events_("replayer") {
   auto conf = make_kafka_conf(options_, events_);
-  set_kafka_property(*conf, "group.id", options_.group_id + "-replay-" + kafka_instance_id(options_));
+  set_kafka_property(*conf, "group.id",
+                     options_.group_id + "-replay-" + kafka_instance_id(options_));
   set_kafka_property(*conf, "enable.auto.commit", "false");
   set_kafka_property(*conf, "enable.auto.offset.store", "false");
   set_kafka_property(*conf, "enable.partition.eof", "true");

@@ -53,7 +53,6 @@ class record_filter {
   const duplicate_window& duplicates() const { return duplicates_; }
 
  private:
-
   simdjson::dom::parser parser_;
   std::vector<char> buffer_;
   duplicate_window duplicates_;

@@ -92,8 +92,8 @@ recovery_result recovery_worker::answer(const recovery_job& job, bus::replay_ans
   }
   for (std::size_t i = 1; i < records.size(); ++i) {
     const bus::replayed_record& r = records[i];
-    const bus::record as_read{job.pos.kind, job.pos.partition, r.offset, r.timestamp_ms,
-                              r.ingest_us,  r.key,             r.value};
+    const bus::record as_read{
+        job.pos.kind, job.pos.partition, r.offset, r.timestamp_ms, r.ingest_us, r.key, r.value};
     if (filter_.check_event(as_read)) continue;  // the dispatcher dropped it too
     const protocol::stream_position pos{job.pos.kind, job.pos.partition, r.offset,
                                         protocol::record_check(r.key, r.timestamp_ms, r.value)};

@@ -18,8 +18,9 @@ std::unique_ptr<RdKafka::Conf> consumer_conf(const bus::kafka_options& o,
                                              RdKafka::EventCb& events) {
   auto conf = bus::make_kafka_conf(o, events);
   // Its own group per run (manual assignment, nothing committed, so no group is left behind).
-  bus::set_kafka_property(*conf, "group.id",
-                          "odin-verify-" + bus::kafka_instance_id(o) + "-" + std::to_string(getpid()));
+  bus::set_kafka_property(
+      *conf, "group.id",
+      "odin-verify-" + bus::kafka_instance_id(o) + "-" + std::to_string(getpid()));
   bus::set_kafka_property(*conf, "enable.auto.commit", "false");
   bus::set_kafka_property(*conf, "enable.auto.offset.store", "false");
   bus::set_kafka_property(*conf, "fetch.wait.max.ms", std::to_string(o.fetch_wait_max.count()));
