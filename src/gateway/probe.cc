@@ -130,17 +130,7 @@ void gateway_probe::collect_latency(std::vector<MetricFamily>& out) const {
                        "Bus ingest to socket write, observed once per sendmsg for the oldest "
                        "event frame it completed",
                        MetricType::Histogram);
-  ClientMetric m;
-  uint64_t cumulative = 0;
-  const auto& bounds = local_histogram::bounds;
-  for (std::size_t i = 0; i <= bounds.size(); ++i) {
-    for (const shard_stats* s : shards_) cumulative += s->delivery_latency.bucket(i);
-    const double upper = i < bounds.size() ? bounds[i] : std::numeric_limits<double>::infinity();
-    m.histogram.bucket.push_back({cumulative, upper});
-  }
-  m.histogram.sample_count = cumulative;
-  for (const shard_stats* s : shards_) m.histogram.sample_sum += s->delivery_latency.sum_seconds();
-  f.metric.push_back(std::move(m));
+  metrics::add_histogram(f, shards_, &shard_stats::delivery_latency);
 }
 
 }  // namespace odin::gateway

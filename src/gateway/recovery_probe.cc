@@ -55,17 +55,7 @@ std::vector<MetricFamily> recovery_probe::Collect() const {
   auto& latency = add_family(out, "ws_recovery_latency_seconds",
                              "subscribe with since/snapshot until its reply and replay are queued",
                              MetricType::Histogram);
-  ClientMetric m;
-  uint64_t cumulative = 0;
-  const auto& bounds = local_histogram::bounds;
-  for (std::size_t i = 0; i <= bounds.size(); ++i) {
-    for (const shard_stats* s : shards_) cumulative += s->recovery_latency.bucket(i);
-    const double upper = i < bounds.size() ? bounds[i] : std::numeric_limits<double>::infinity();
-    m.histogram.bucket.push_back({cumulative, upper});
-  }
-  m.histogram.sample_count = cumulative;
-  for (const shard_stats* s : shards_) m.histogram.sample_sum += s->recovery_latency.sum_seconds();
-  latency.metric.push_back(std::move(m));
+  metrics::add_histogram(latency, shards_, &shard_stats::recovery_latency);
   return out;
 }
 
