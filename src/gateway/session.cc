@@ -60,6 +60,7 @@ void session::start(std::string handshake, std::string_view early) {
 void session::deliver(shard_frame* f) {
   if (state_ != state::open) return;
   if (pending_ != nullptr && hold_for_catch_up(f)) return;
+  if (!seams_.empty() && behind_seam(*f->f)) return;
   if (!latest_.empty() && latest_.contains(f->f->channel())) {
     queue_latest(f);
   } else {

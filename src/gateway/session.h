@@ -20,6 +20,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -89,7 +91,8 @@ class session : public std::enable_shared_from_this<session> {
   void on_recovered(std::size_t index, struct recovery_result r);
   void finish_catch_up();
   bool hold_for_catch_up(shard_frame* f);
-  void push_replayed(frame* f);  // takes over one reference
+  bool behind_seam(const frame& f);  // already replayed to this client: drop the live copy
+  void push_replayed(frame* f);      // takes over one reference
   void release_catch_up();
   void apply_unsubscribe(const protocol::request& req);
   void reply_error(protocol::error_code code, std::string_view message, std::string_view id);
@@ -112,8 +115,12 @@ class session : public std::enable_shared_from_this<session> {
   channel_set channels_;
   channel_set latest_;  // of channels_, those subscribed with "mode": "latest"
   std::unique_ptr<pending_subscribe> pending_;  // a subscribe waiting for its recovery
-  std::deque<std::string> deferred_requests_;   // requests that arrived meanwhile
-  bool read_paused_ = false;                    // no read armed until pending_ is done
+  // After a replay or snapshot, per channel, the offset it reached: the history is appended
+  // before the shards drain, so live copies of replayed frames may still be in our inbox.
+  // An entry goes with the first live frame past it (frames of a channel come in offset order).
+  std::vector<std::pair<std::string, int64_t>> seams_;
+  std::deque<std::string> deferred_requests_;  // requests that arrived meanwhile
+  bool read_paused_ = false;                   // no read armed until pending_ is done
   // Armed only while closing: allocated then (most sessions never close from our side
   // before their socket goes; ~120 bytes saved per connection).
   std::unique_ptr<boost::asio::steady_timer> close_timer_;

@@ -97,6 +97,17 @@ bool session::hold_for_catch_up(shard_frame* f) {
   return false;
 }
 
+bool session::behind_seam(const frame& f) {
+  const std::string_view channel = f.channel();
+  for (auto it = seams_.begin(); it != seams_.end(); ++it) {
+    if (it->first != channel) continue;
+    if (f.offset() <= it->second) return true;
+    seams_.erase(it);
+    return false;
+  }
+  return false;
+}
+
 void session::push_replayed(frame* f) {
   shard_frame* sf = shard_.pool().adopt(f);
   if (state_ != state::open || over_queue_limit(f->size())) return shard_.pool().drop(sf);
@@ -126,6 +137,10 @@ void session::finish_catch_up() {
       }
     }
     c.live.clear();
+    if (c.after >= 0) {
+      std::erase_if(seams_, [&](const auto& seam) { return seam.first == c.name; });
+      seams_.emplace_back(c.name, c.after);
+    }
   }
   report_queue_bytes();
   const auto waited = std::chrono::steady_clock::now() - p->started;

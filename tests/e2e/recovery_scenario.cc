@@ -185,7 +185,15 @@ void scenario_no_gap_no_duplicate_under_load(const recovery_env& env, std::size_
   std::this_thread::sleep_for(300ms);
   read_more(c, r, total, 200ms);
   EXPECT_EQ(reply_json(r)["recovered"], (json{{"HAM.trade", true}})) << r.reply;
-  ASSERT_EQ(data_of(r), values) << "every event after the position once, in order";
+  const std::vector<std::string> got = data_of(r);
+  std::size_t first_diff = 0;
+  while (first_diff < got.size() && first_diff < values.size() &&
+         got[first_diff] == values[first_diff]) {
+    ++first_diff;
+  }
+  ASSERT_EQ(got, values) << "every event after the position once, in order; got " << got.size()
+                         << " of " << values.size() << ", first difference at " << first_diff
+                         << (first_diff < got.size() ? ": " + got[first_diff] : std::string());
 }
 
 void scenario_not_recovered(const recovery_env& env) {
