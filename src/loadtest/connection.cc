@@ -53,8 +53,9 @@ void connection::connect_socket() {
                         });
 }
 
-bool connection::reconnect() {
+bool connection::reconnect(bool burst) {
   if (state_ != state::open) return false;
+  burst_reconnect_ = burst;
   ++generation_;  // what the old socket's handlers still deliver is ignored
   boost::system::error_code ec;
   socket_.close(ec);
@@ -291,7 +292,7 @@ void connection::on_resubscribed() {
   awaiting_live_ = true;
   resubscribed_us_ = wall_now_us();
   last_replayed_us_ = 0;
-  worker_.on_resubscribed(resubscribed_us_ - reconnect_started_us_, in_burst_);
+  worker_.on_resubscribed(resubscribed_us_ - reconnect_started_us_, burst_reconnect_);
 }
 
 void connection::on_recovered(uint32_t recovered, uint32_t not_recovered) {

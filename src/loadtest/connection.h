@@ -34,7 +34,7 @@ class connection final : public message_sink {
   // The reconnect scenario: drops the connection (no close frame, as a lost network does),
   // connects again and resubscribes every channel with "since" = the last pos seen on it.
   // False (nothing done) unless the connection is open.
-  bool reconnect();
+  bool reconnect(bool burst);
   void set_in_burst() { in_burst_ = true; }
   // Our close (1000): stays readable until the server's close frame or EOF.
   void begin_close();
@@ -90,8 +90,9 @@ class connection final : public message_sink {
   uint32_t generation_ = 0;           // handlers of an older socket are ignored
   bool reconnecting_ = false;         // dropped, not yet resubscribed
   bool awaiting_live_ = false;        // resubscribed, no live frame yet
-  bool in_burst_ = false;
-  uint32_t index_;  // client index within the run
+  bool in_burst_ = false;             // one of the burst's clients (not an "other")
+  bool burst_reconnect_ = false;      // the reconnect under way is the burst's
+  uint32_t index_;                    // client index within the run
   uint32_t mask_;
   uint16_t confirmations_left_ = 0;
   state state_ = state::idle;

@@ -124,16 +124,13 @@ void engine::run_reconnects(int64_t start_us, clock::time_point deadline) {
   auto next_tick = clock::now() + tick_period;
   while (clock::now() < deadline) {
     const double elapsed_s = static_cast<double>(wall_clock_us() - start_us) / 1e6;
-    std::vector<std::vector<std::size_t>> due(n);
-    bool any = false;
+    std::vector<std::vector<std::size_t>> due(2 * n);  // [burst * n + worker]
     for (; next < schedule.size() && schedule[next].at_s <= elapsed_s; ++next) {
-      due[schedule[next].client % n].push_back(schedule[next].client / n);
-      any = true;
+      const reconnect_at& r = schedule[next];
+      due[(r.burst ? n : 0) + r.client % n].push_back(r.client / n);
     }
-    if (any) {
-      for (std::size_t i = 0; i < n; ++i) {
-        if (!due[i].empty()) workers_[i]->reconnect(std::move(due[i]));
-      }
+    for (std::size_t i = 0; i < 2 * n; ++i) {
+      if (!due[i].empty()) workers_[i % n]->reconnect(std::move(due[i]), i >= n);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
     if (clock::now() >= next_tick) {

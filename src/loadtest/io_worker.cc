@@ -68,12 +68,12 @@ void io_worker::abort_all() {
   });
 }
 
-void io_worker::reconnect(std::vector<std::size_t> slots) {
-  boost::asio::post(io_, [this, slots = std::move(slots)] {
+void io_worker::reconnect(std::vector<std::size_t> slots, bool burst) {
+  boost::asio::post(io_, [this, slots = std::move(slots), burst] {
     reconnect_.enabled = true;
     for (const std::size_t i : slots) {
       if (i >= connections_.size()) continue;
-      if (connections_[i]->reconnect()) {
+      if (connections_[i]->reconnect(burst)) {
         ++reconnect_.started;
       } else {
         ++reconnect_.skipped;
@@ -95,10 +95,10 @@ void io_worker::mark_burst(std::vector<std::size_t> slots, int64_t start_us, int
   });
 }
 
-void io_worker::on_resubscribed(int64_t to_subscribed_us, bool in_burst) {
+void io_worker::on_resubscribed(int64_t to_subscribed_us, bool burst) {
   ++reconnect_.resubscribed;
   reconnect_.to_subscribed.record(to_subscribed_us);
-  if (in_burst) reconnect_.burst_to_subscribed.record(to_subscribed_us);
+  if (burst) reconnect_.burst_to_subscribed.record(to_subscribed_us);
 }
 
 void io_worker::on_first_live(int64_t to_live_us, int64_t to_replayed_us) {

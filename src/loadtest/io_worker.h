@@ -74,7 +74,7 @@ class io_worker {
   void abort_unsettled(std::string reason);  // connections still setting up fail
   void abort_all();                          // hard-close whatever is left
   // Reconnect scenario: clients by position among this worker's connections (launch order).
-  void reconnect(std::vector<std::size_t> slots);
+  void reconnect(std::vector<std::size_t> slots, bool burst);
   // The burst's clients and span (wall µs): the others' latency is sampled before and during.
   void mark_burst(std::vector<std::size_t> slots, int64_t start_us, int64_t end_us);
   void stop_and_join();
@@ -103,7 +103,7 @@ class io_worker {
   uint32_t on_event(sequence_tracker& tracker, const event_view& e, bool replayed, bool in_burst);
   int64_t now_us() const { return now_us_; }
   const std::string& channel_name(uint32_t id) const { return channels_[id].name; }
-  void on_resubscribed(int64_t to_subscribed_us, bool in_burst);
+  void on_resubscribed(int64_t to_subscribed_us, bool burst);
   void on_first_live(int64_t to_live_us, int64_t to_replayed_us);
   void on_recovered(uint32_t recovered, uint32_t not_recovered);
   void on_reconnect_failed() { ++reconnect_.failed; }
