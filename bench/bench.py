@@ -375,6 +375,51 @@ def fmt(v):
     return str(v)
 
 
+def scenario_reconnect(args):
+    """Mass reconnect with stream positions (issue 10). Odin only: the peers have no stream
+    positions to resume from, so there is nothing to compare them on."""
+    p = args.s5
+    lt = {"target": p["clients"], "duration": p["duration"], "ramp-rate": p["ramp"],
+          "bundle": "TRADING", "token-pool": p["tokens"], "tokens-per-client": p["k"],
+          "setup-timeout": 60, "drain": 3, "reconnect-burst": p["burst"],
+          "reconnect-burst-within": p["within"], "reconnect-burst-at": p["at"]}
+    r = one_run(args, "odin", p["rate"], lt, "reconnect", pool=p["tokens"])
+    row = None
+    if r is not None and "reconnects" in r:
+        rc, b = r["reconnects"], r["reconnects"]["burst"]
+        ms = lambda us: round(us / 1000, 1)
+        base = summarize(r)
+        row = {"connections": base["connections"], "reconnected": rc["resubscribed"],
+               "failed": rc["failed"] + base["failed"],
+               "recovered_true": rc["recovered_true"], "recovered_false": rc["recovered_false"],
+               "loss": base["loss"], "duplicates": base["duplicates"],
+               "to_subscribed_p50_ms": ms(b["to_subscribed_us"]["p50"]),
+               "to_subscribed_p99_ms": ms(b["to_subscribed_us"]["p99"]),
+               "to_subscribed_max_ms": ms(b["to_subscribed_us"]["max"]),
+               "to_last_replayed_p99_ms": ms(rc["to_replayed_us"]["p99"]),
+               "others_p99_before_ms": ms(b["others_latency_before_us"]["p99"]),
+               "others_p99_during_ms": ms(b["others_latency_during_us"]["p99"]),
+               "server_cpu_pct": base["server_cpu_pct"], "server_rss_mb": base["server_rss_mb"]}
+        row["goal_p99_le_100ms"] = (row["to_subscribed_p99_ms"] <= 100 and row["loss"] == 0
+                                    and row["recovered_false"] == 0)
+    others = p["clients"] - p["burst"]
+    return {"title": "Mass reconnect — recovery with stream positions (Odin only)",
+            "setup": (f"{p['tokens']} tokens, {p['rate']} events/s in, {p['clients']} clients each on "
+                      f"TRADING for {p['k']} random tokens; {p['burst']} of them drop their connection "
+                      f"and reconnect with `since` (their last `pos` per channel) within {p['within']} s, "
+                      f"{p['at']} s into a {p['duration']} s window; the other {others} stay connected. "
+                      "to_subscribed = from the drop to the `subscribed` reply (the gap is queued right "
+                      "behind it); others_p99 = delivery p99 of the clients that did not reconnect, "
+                      "events before the burst vs during it (to 1 s after). Goal (issue 10): p99 ≤ 100 ms "
+                      "to subscribed with the gap filled, loss 0, no effect on the others' p99. The "
+                      "peers (NATS, uWebSockets.js, ws) have no positions: not run."),
+            "columns": ["connections", "reconnected", "failed", "recovered_true", "recovered_false",
+                        "loss", "duplicates", "to_subscribed_p50_ms", "to_subscribed_p99_ms",
+                        "to_subscribed_max_ms", "to_last_replayed_p99_ms", "others_p99_before_ms",
+                        "others_p99_during_ms", "server_cpu_pct", "goal_p99_le_100ms"],
+            "rows": {"odin": row}, "no_ratio": True}
+
+
 def baseline_key(key):
     return "odin" + key[key.index(" @"):] if " @" in key else "odin"
 
@@ -423,7 +468,7 @@ def write_result(args, name, res):
 def parse_args():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small sizes, a few seconds each (~3 min)")
-    ap.add_argument("--scenarios", default="realistic,hot,capacity,plan,micro")
+    ap.add_argument("--scenarios", default="realistic,hot,capacity,plan,micro,reconnect")
     ap.add_argument("--systems", default="odin,nats,uws,ws")
     ap.add_argument("--odin", default=str(ROOT / "build" / "release" / "bin" / "odin"))
     ap.add_argument("--micro-bench", default=str(ROOT / "build" / "release" / "bin" / "odin_micro_bench"))
@@ -440,6 +485,8 @@ def parse_args():
     ap.add_argument("--s2-start", type=int, help="deliveries/s of the first step")
     ap.add_argument("--s3-connections", type=int), ap.add_argument("--s3-duration", type=float)
     ap.add_argument("--s4-duration", type=float), ap.add_argument("--s4-clients", type=int)
+    ap.add_argument("--s5-clients", type=int), ap.add_argument("--s5-burst", type=int)
+    ap.add_argument("--s5-duration", type=float)
     a = ap.parse_args()
     q = a.quick
     a.s1 = {"clients": a.s1_clients or (500 if q else 10000), "rate": a.s1_rate or (500 if q else 2000),
@@ -451,6 +498,10 @@ def parse_args():
             "duration": a.s3_duration or (4 if q else 15), "ramp": 2500}
     a.s4 = {"clients": a.s4_clients or (1200 if q else 12000), "rate": 810, "tokens": 1000, "k": 5,
             "duration": a.s4_duration or (4 if q else 600), "ramp": 2000}
+    a.s5 = {"clients": a.s5_clients or (600 if q else 12000), "burst": a.s5_burst or (500 if q else 10000),
+            "rate": 500 if q else 2000, "tokens": 1000, "k": 5, "within": 1.0,
+            "duration": a.s5_duration or (6 if q else 20), "ramp": 2000}
+    a.s5["at"] = round(a.s5["duration"] * 0.4, 1)
     a.odin = str(Path(a.odin).resolve())
     a.micro_bench = str(Path(a.micro_bench).resolve())
     a.systems = a.systems.split(",")
@@ -464,7 +515,7 @@ def main():
     args = parse_args()
     raise_nofile()
     runners = {"realistic": scenario_realistic, "hot": scenario_hot, "capacity": scenario_capacity,
-               "plan": scenario_plan, "micro": micro}
+               "plan": scenario_plan, "micro": micro, "reconnect": scenario_reconnect}
     for name in args.scenarios.split(","):
         log(f"scenario {name}")
         res = runners[name](args)

@@ -11,6 +11,7 @@
 
 #include "app/commands.h"
 #include "loadtest/options.h"
+#include "loadtest/reconnect_plan.h"
 #include "loadtest/runner.h"
 
 namespace odin::app {
@@ -69,6 +70,20 @@ void add_flags(CLI::App& cmd, loadtest_flags& f) {
   cmd.add_option("--max-failed", f.checks.max_failed,
                  "Exit 1 if more connections failed to set up");
   cmd.add_flag("--quiet", f.quiet, "No live line");
+  cmd.add_option("--reconnect-percent", o.reconnect_percent,
+                 "Reconnect scenario (odin): every --reconnect-every s, X % of the clients (at "
+                 "random, seeded) drop and reconnect with since = the last pos per channel");
+  cmd.add_option("--reconnect-every", o.reconnect_every_s,
+                 "Seconds between the --reconnect-percent rounds")
+      ->capture_default_str();
+  cmd.add_option("--reconnect-burst", o.reconnect_burst,
+                 "Mass reconnect (odin): N clients reconnect with since once, spread over "
+                 "--reconnect-burst-within s, at --reconnect-burst-at s into the window");
+  cmd.add_option("--reconnect-burst-within", o.reconnect_burst_within_s,
+                 "Seconds the burst's reconnects are spread over")
+      ->capture_default_str();
+  cmd.add_option("--reconnect-burst-at", o.reconnect_burst_at_s,
+                 "Seconds into the window the burst starts (default: the window's middle)");
 }
 
 loadtest::options finish_options(loadtest_flags& f) {
@@ -91,6 +106,9 @@ loadtest::options finish_options(loadtest_flags& f) {
     o.source_ips = std::move(ips).value();
   }
   if (o.workers == 0) o.workers = 1;
+  if (const std::string bad = loadtest::check_reconnect_options(o); !bad.empty()) {
+    throw std::invalid_argument(bad);
+  }
   o.live = !f.quiet;
   return o;
 }

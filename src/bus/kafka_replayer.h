@@ -4,6 +4,8 @@
 // lowest offset asked for, reads up to the high watermark (as of the call) and unassigns: one
 // scan per partition whatever the number of clients waiting on it.
 // Threads: fetch() from one thread at a time (the gateway's recovery thread).
+#include <array>
+#include <functional>
 #include <memory>
 
 #include <librdkafka/rdkafkacpp.h>
@@ -28,13 +30,35 @@ class kafka_replayer final : public replayer {
                                    std::size_t max_records,
                                    std::chrono::steady_clock::time_point deadline) override;
 
+  std::vector<latest_answer> latest(model::kind kind, const std::vector<std::string>& keys,
+                                    const record_accept& accept, std::size_t max_depth,
+                                    std::chrono::steady_clock::time_point deadline) override;
+
  private:
-  replay_status scan(const std::string& topic, int32_t partition, int64_t from, int64_t end,
-                     replay_collector& collect, std::chrono::steady_clock::time_point deadline);
+  // What read_range() does with what it reads.
+  struct range_sink {
+    std::function<bool()> more;                       // false: stop reading
+    std::function<void(int64_t offset)> lost_before;  // records before it were not seen
+    std::function<void(int64_t offset, int64_t timestamp_ms, int64_t ingest_us,
+                       std::string_view key, std::string_view value)>
+        add;
+  };
+  // Reads [from, end) of one partition in offset order (assign, consume, unassign).
+  replay_status read_range(const std::string& topic, int32_t partition, int64_t from, int64_t end,
+                           std::chrono::steady_clock::time_point deadline, const range_sink& sink);
+  replay_status watermarks(const std::string& topic, int32_t partition, int64_t& low, int64_t& high,
+                           std::chrono::steady_clock::time_point deadline);
+  // The topic's partition count (cached for a minute), 0 when unknown.
+  int32_t partition_count(model::kind kind, std::chrono::steady_clock::time_point deadline);
 
   const kafka_options options_;
   kafka_event_logger events_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  struct partition_count_entry {
+    int32_t count = 0;
+    std::chrono::steady_clock::time_point until;
+  };
+  std::array<partition_count_entry, model::kind_count> partition_counts_{};
 };
 
 }  // namespace odin::bus

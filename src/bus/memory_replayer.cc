@@ -1,5 +1,7 @@
 #include "bus/memory_replayer.h"
 
+#include <map>
+
 #include "bus/memory_bus.h"
 
 namespace odin::bus {
@@ -34,6 +36,47 @@ std::vector<replay_answer> memory_replayer::fetch(model::kind kind, int32_t part
     at = span.first_offset + static_cast<int64_t>(span.count);
   }
   return collect.finish(replay_status::ok);
+}
+
+std::vector<latest_answer> memory_replayer::latest(model::kind kind,
+                                                   const std::vector<std::string>& keys,
+                                                   const record_accept& accept,
+                                                   std::size_t max_depth,
+                                                   std::chrono::steady_clock::time_point deadline) {
+  std::map<int32_t, latest_search> searches;
+  for (const std::string& key : keys) {
+    const int32_t p = bus_.partition_of(key);
+    searches.try_emplace(p, kind, p, accept).first->second.want(key);
+  }
+  std::map<int32_t, replay_status> outcome;
+  for (auto& [partition, search] : searches) {
+    const memory_log& log = bus_.log(kind, partition);
+    const int64_t end = log.end_offset();
+    log_span span;
+    const int64_t oldest = log.read(0, 0, span);
+    outcome[partition] =
+        search.search(oldest, end, max_depth, deadline, [&](int64_t from, int64_t to) {
+          for (int64_t at = from; at < to;) {
+            log.read(at, static_cast<std::size_t>(to - at), span);  // from the oldest when dropped
+            if (span.count == 0) break;
+            for (std::size_t i = 0; i < span.count; ++i) {
+              const int64_t offset = span.first_offset + static_cast<int64_t>(i);
+              if (offset >= to) break;
+              const stored_record& r = span.first[i];
+              search.add(offset, r.timestamp_ms, r.ingest_us, r.key(), r.value());
+            }
+            at = span.first_offset + static_cast<int64_t>(span.count);
+          }
+          return replay_status::ok;
+        });
+  }
+  std::vector<latest_answer> answers;
+  answers.reserve(keys.size());
+  for (const std::string& key : keys) {
+    const int32_t p = bus_.partition_of(key);
+    answers.push_back(searches.at(p).answer(key, outcome[p]));
+  }
+  return answers;
 }
 
 }  // namespace odin::bus

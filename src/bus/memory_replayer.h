@@ -16,6 +16,10 @@ class memory_replayer final : public replayer {
                                    std::size_t max_records,
                                    std::chrono::steady_clock::time_point deadline) override;
 
+  std::vector<latest_answer> latest(model::kind kind, const std::vector<std::string>& keys,
+                                    const record_accept& accept, std::size_t max_depth,
+                                    std::chrono::steady_clock::time_point deadline) override;
+
  private:
   const memory_bus& bus_;
 };

@@ -48,6 +48,7 @@ void recovery_worker::run() {
       if (stop_) return;
       jobs.swap(pending_);
     }
+    serve_all_latest(jobs);
     // Group by partition: one fetch per (kind, partition), whatever the number of clients.
     std::stable_sort(jobs.begin(), jobs.end(), [](const recovery_job& a, const recovery_job& b) {
       return std::pair(model::index(a.pos.kind), a.pos.partition) <
@@ -75,6 +76,48 @@ void recovery_worker::serve(std::vector<recovery_job>& group) {
   auto answers = replayer_.fetch(group.front().pos.kind, group.front().pos.partition, queries,
                                  max_events_, std::chrono::steady_clock::now() + timeout_);
   for (std::size_t i = 0; i < group.size(); ++i) group[i].done(answer(group[i], answers[i]));
+}
+
+void recovery_worker::serve_all_latest(std::vector<recovery_job>& jobs) {
+  const auto latest_end = std::stable_partition(jobs.begin(), jobs.end(),
+                                                [](const recovery_job& j) { return j.latest; });
+  std::vector<recovery_job> latest(std::make_move_iterator(jobs.begin()),
+                                   std::make_move_iterator(latest_end));
+  jobs.erase(jobs.begin(), latest_end);
+  for (const model::kind k : model::all_kinds) {
+    std::vector<recovery_job> group;
+    for (recovery_job& j : latest) {
+      if (j.pos.kind == k) group.push_back(std::move(j));
+    }
+    if (!group.empty()) serve_latest(group);
+  }
+}
+
+void recovery_worker::serve_latest(std::vector<recovery_job>& group) {
+  const model::kind kind = group.front().pos.kind;
+  std::vector<std::string> keys;
+  keys.reserve(group.size());
+  for (const recovery_job& job : group) keys.push_back(job.token);
+  const bus::record_accept accept = [this](const bus::record& r) {
+    return !filter_.check_event(r).has_value();
+  };
+  fetches_.fetch_add(1, std::memory_order_relaxed);
+  auto answers = replayer_.latest(kind, keys, accept, max_events_,
+                                  std::chrono::steady_clock::now() + timeout_);
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    bus::latest_answer& a = answers[i];
+    recovery_result out;
+    out.status = a.status;
+    out.recovered = a.status == bus::replay_status::ok;
+    if (a.record) {
+      const bus::replayed_record& r = *a.record;
+      const protocol::stream_position pos{kind, a.partition, r.offset,
+                                          protocol::record_check(r.key, r.timestamp_ms, r.value)};
+      out.frames.emplace_back(
+          render_event({group[i].token, kind, 0, r.ingest_us, r.value, {}, pos, {}}, 1));
+    }
+    group[i].done(std::move(out));
+  }
 }
 
 // The record at the client's position must be there and be the one it saw (the epoch check);

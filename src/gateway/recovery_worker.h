@@ -8,6 +8,11 @@
 // A job's answer: the channel's records after the client's position, validated and rendered as
 // event frames (seq 0: this instance did not number them; pos as on every instance), or "not
 // recovered" (position unknown to the bus, another epoch, over max_events, past the deadline).
+// A "latest" job (a snapshot the history cannot give) asks instead for the newest record of the
+// channel that passes the gateway's event checks: its partition is searched backwards from the
+// end, at most max_events records back and within the deadline, one search per partition for
+// every latest job waiting. Its answer: recovered = the search finished, with one frame (the
+// record) or none (no event of the channel within that depth).
 // `done` runs on the recovery thread; it must hand the result to the job's shard.
 #include <chrono>
 #include <condition_variable>
@@ -33,7 +38,8 @@ struct recovery_result {
 
 struct recovery_job {
   std::string token;
-  protocol::stream_position pos;  // the last event the client has
+  protocol::stream_position pos;  // the last event the client has (latest: only pos.kind)
+  bool latest = false;            // the channel's newest event instead (snapshot)
   std::function<void(recovery_result)> done;
 };
 
@@ -54,6 +60,8 @@ class recovery_worker {
  private:
   void run();
   void serve(std::vector<recovery_job>& group);
+  void serve_latest(std::vector<recovery_job>& group);     // one kind
+  void serve_all_latest(std::vector<recovery_job>& jobs);  // takes the latest jobs out
   recovery_result answer(const recovery_job& job, bus::replay_answer& a);
 
   bus::replayer& replayer_;

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -88,6 +89,9 @@ class session : public std::enable_shared_from_this<session> {
   // Recovery and snapshots (session_recovery.cc).
   void begin_catch_up(const protocol::request& req, std::vector<std::string> names);
   void look_up_since(catch_up_channel& c, std::size_t index);
+  void look_up_latest(catch_up_channel& c, std::size_t index);
+  void take_snapshot(catch_up_channel& c, frame& f);
+  std::function<void(struct recovery_result)> answer_on_shard(std::size_t index);
   void on_recovered(std::size_t index, struct recovery_result r);
   void finish_catch_up();
   bool hold_for_catch_up(shard_frame* f);

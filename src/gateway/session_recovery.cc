@@ -6,6 +6,7 @@
 #include "gateway/recovery_worker.h"
 #include "gateway/session.h"
 #include "gateway/shard.h"
+#include "model/channel.h"
 
 namespace odin::gateway {
 namespace ws = protocol::ws;
@@ -31,15 +32,44 @@ void session::begin_catch_up(const protocol::request& req, std::vector<std::stri
     if (c.since) {
       look_up_since(c, i);
     } else if (req.snapshot) {
-      if (frame* f = shard_.ctx().hist.latest(c.name)) {
-        c.snapshot = render_flagged(*f, snapshot_flag);
-        c.after = f->offset();
-        f->release();
-        shard_.stats().snapshots_sent.add();
-      }
+      look_up_latest(c, i);
     }
   }
   if (pending_->waiting == 0) finish_catch_up();
+}
+
+void session::take_snapshot(catch_up_channel& c, frame& f) {
+  c.snapshot = render_flagged(f, snapshot_flag);
+  c.after = f.offset();
+  shard_.stats().snapshots_sent.add();
+}
+
+// From the history when it has an event of the channel; else the newest in the bus (recovery
+// thread), if there is one within WS_RECOVERY_MAX_EVENTS records of its partition's end.
+void session::look_up_latest(catch_up_channel& c, std::size_t index) {
+  if (frame* f = shard_.ctx().hist.latest(c.name)) {
+    take_snapshot(c, *f);
+    f->release();
+    return;
+  }
+  recovery_worker* worker = shard_.ctx().recovery;
+  const auto channel = model::parse_channel(c.name);
+  if (worker == nullptr || !channel) return;  // history only: no snapshot
+  c.waiting = true;
+  ++pending_->waiting;
+  recovery_job job{channel.value().token, {}, true, nullptr};
+  job.pos.kind = channel.value().kind;
+  job.done = answer_on_shard(index);
+  worker->submit(std::move(job));
+}
+
+// The recovery thread's answer, handed to this session's shard (if the session still lives).
+std::function<void(recovery_result)> session::answer_on_shard(std::size_t index) {
+  return [weak = weak_from_this(), io = &shard_.io(), index](recovery_result r) {
+    boost::asio::post(*io, [weak, index, r = std::move(r)]() mutable {
+      if (auto self = weak.lock()) self->on_recovered(index, std::move(r));
+    });
+  };
 }
 
 // From the history when it holds the position; else from the bus (recovery thread).
@@ -62,12 +92,7 @@ void session::look_up_since(catch_up_channel& c, std::size_t index) {
   c.waiting = true;
   ++pending_->waiting;
   const std::string_view token = std::string_view(c.name).substr(0, c.name.rfind('.'));
-  worker->submit({std::string(token), c.pos,
-                  [weak = weak_from_this(), io = &shard_.io(), index](recovery_result r) {
-                    boost::asio::post(*io, [weak, index, r = std::move(r)]() mutable {
-                      if (auto self = weak.lock()) self->on_recovered(index, std::move(r));
-                    });
-                  }});
+  worker->submit({std::string(token), c.pos, false, answer_on_shard(index)});
 }
 
 void session::on_recovered(std::size_t index, recovery_result r) {
@@ -75,11 +100,15 @@ void session::on_recovered(std::size_t index, recovery_result r) {
   catch_up_channel& c = pending_->channels[index];
   if (!c.waiting) return;
   c.waiting = false;
-  c.recovered = r.recovered;
-  if (r.recovered) {
-    c.after = r.frames.empty() ? c.pos.offset : r.frames.back()->offset();
-    shard_.stats().replayed_bus.add(r.frames.size());
-    c.replay = std::move(r.frames);
+  if (!c.since) {  // a snapshot from the bus: its newest event, if any
+    if (!r.frames.empty()) take_snapshot(c, *r.frames.front());
+  } else {
+    c.recovered = r.recovered;
+    if (r.recovered) {
+      c.after = r.frames.empty() ? c.pos.offset : r.frames.back()->offset();
+      shard_.stats().replayed_bus.add(r.frames.size());
+      c.replay = std::move(r.frames);
+    }
   }
   if (--pending_->waiting == 0) finish_catch_up();
 }

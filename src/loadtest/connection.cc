@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "loadtest/io_worker.h"
+#include "loadtest/reconnect_plan.h"
 
 namespace odin::loadtest {
 namespace {
@@ -29,8 +30,12 @@ connection::connection(io_worker& worker, std::size_t client_index)
       mask_(worker.next_mask()) {}
 
 void connection::start() {
-  state_ = state::connecting;
   worker_.on_attempt();
+  connect_socket();
+}
+
+void connection::connect_socket() {
+  state_ = state::connecting;
   boost::system::error_code ec;
   socket_.open(boost::asio::ip::tcp::v4(), ec);
   if (ec) return fail("socket: " + ec.message());
@@ -43,7 +48,30 @@ void connection::start() {
     if (ec) return fail("bind: " + ec.message());
   }
   socket_.async_connect(worker_.server().endpoint,
-                        [this](const boost::system::error_code& e) { on_connected(e); });
+                        [this, gen = generation_](const boost::system::error_code& e) {
+                          if (gen == generation_) on_connected(e);
+                        });
+}
+
+bool connection::reconnect(bool burst) {
+  if (state_ != state::open) return false;
+  burst_reconnect_ = burst;
+  ++generation_;  // what the old socket's handlers still deliver is ignored
+  boost::system::error_code ec;
+  socket_.close(ec);
+  socket_ = boost::asio::ip::tcp::socket(worker_.io());
+  pending_.clear();
+  message_.clear();
+  carry_.clear();
+  out_.clear();
+  retired_ = std::move(writing_);  // an aborted write may still name it until its handler runs
+  writing_.clear();
+  write_active_ = false;
+  reconnecting_ = true;
+  awaiting_live_ = false;
+  reconnect_started_us_ = wall_now_us();
+  connect_socket();
+  return true;
 }
 
 void connection::on_connected(const boost::system::error_code& ec) {
@@ -59,7 +87,9 @@ void connection::on_connected(const boost::system::error_code& ec) {
 
 void connection::wait_readable() {
   socket_.async_wait(boost::asio::ip::tcp::socket::wait_read,
-                     [this](const boost::system::error_code& ec) { on_readable(ec); });
+                     [this, gen = generation_](const boost::system::error_code& ec) {
+                       if (gen == generation_) on_readable(ec);
+                     });
 }
 
 // Reads what the socket has into the thread's buffer (after any pending partial frame) and
@@ -122,18 +152,33 @@ std::size_t connection::handle_handshake(std::string_view data) {
     case ws::handshake_status::accepted:
       break;
   }
-  worker_.on_established();
+  if (!reconnecting_) worker_.on_established();
+  send_subscribe();
+  return r.consumed;
+}
+
+void connection::send_subscribe() {
   auto plan = worker_.plan().for_client(index_);
-  for (const auto& c : plan.channels) tracker_.expect(worker_.intern(c));
-  confirmations_left_ = static_cast<uint16_t>(worker_.plan().confirmations(plan));
+  std::vector<std::string> requests;
+  if (reconnecting_) {
+    std::vector<std::pair<std::string, std::string>> since;
+    for (const auto& [id, pos] : positions_) since.emplace_back(worker_.channel_name(id), pos);
+    requests = resubscribe_requests(plan.channels, since);
+  } else {
+    for (const auto& c : plan.channels) tracker_.expect(worker_.intern(c));
+    requests = worker_.plan().requests(plan);
+  }
+  confirmations_left_ = static_cast<uint16_t>(requests.size());
+  if (!reconnecting_) {
+    confirmations_left_ = static_cast<uint16_t>(worker_.plan().confirmations(plan));
+  }
   state_ = state::subscribing;
   const bool binary = worker_.opts().protocol == protocol_kind::nats;
   std::string out;
-  for (const auto& request : worker_.plan().requests(plan)) {
+  for (const auto& request : requests) {
     ws::append_frame(out, binary ? ws::opcode::binary : ws::opcode::text, request, mask_);
   }
   write(std::move(out));
-  return r.consumed;
 }
 
 // Walks the complete frames in [data, data+size); returns the bytes consumed.
@@ -203,8 +248,32 @@ void connection::on_server_close(const char* payload, std::size_t size) {
   finish(!closing_by_us_, code);
 }
 
+// Replayed frames (after a reconnect's reply, entered the bus before it) are not delivery
+// latency; the first frame that entered the bus after the reply is the first live one.
 void connection::on_event(const event_view& e) {
-  worker_.on_event(tracker_, e);
+  bool replayed = false;
+  if (awaiting_live_) {
+    const int64_t now = worker_.now_us();
+    if (e.ts_us < resubscribed_us_) {
+      replayed = true;
+      last_replayed_us_ = now;
+    } else {
+      awaiting_live_ = false;
+      worker_.on_first_live(now - reconnect_started_us_,
+                            std::max(last_replayed_us_, resubscribed_us_) - reconnect_started_us_);
+    }
+  }
+  const uint32_t channel = worker_.on_event(tracker_, e, replayed, in_burst_);
+  if (channel != no_channel && !e.pos.empty() && worker_.opts().reconnects()) {
+    note_position(channel, e.pos);
+  }
+}
+
+void connection::note_position(uint32_t channel, std::string_view pos) {
+  for (auto& [id, p] : positions_) {
+    if (id == channel) return void(p.assign(pos));
+  }
+  positions_.emplace_back(channel, std::string(pos));
 }
 
 void connection::on_confirmation() {
@@ -212,9 +281,22 @@ void connection::on_confirmation() {
   if (state_ != state::subscribing || confirmations_left_ == 0) return;
   if (--confirmations_left_ == 0) {
     state_ = state::open;
+    if (reconnecting_) return on_resubscribed();
     subscribed_ = true;
     worker_.on_subscribed();
   }
+}
+
+void connection::on_resubscribed() {
+  reconnecting_ = false;
+  awaiting_live_ = true;
+  resubscribed_us_ = wall_now_us();
+  last_replayed_us_ = 0;
+  worker_.on_resubscribed(resubscribed_us_ - reconnect_started_us_, burst_reconnect_);
+}
+
+void connection::on_recovered(uint32_t recovered, uint32_t not_recovered) {
+  worker_.on_recovered(recovered, not_recovered);
 }
 
 void connection::on_reply() {
@@ -261,17 +343,20 @@ void connection::flush() {
   if (out_.empty() || state_ == state::done) return;
   write_active_ = true;
   writing_.swap(out_);
-  boost::asio::async_write(socket_, boost::asio::buffer(writing_),
-                           [this](const boost::system::error_code& ec, std::size_t) {
-                             write_active_ = false;
-                             writing_.clear();
-                             if (ec || state_ == state::done) return;
-                             flush();
-                           });
+  boost::asio::async_write(
+      socket_, boost::asio::buffer(writing_),
+      [this, gen = generation_](const boost::system::error_code& ec, std::size_t) {
+        if (gen != generation_) return;  // the socket of before a reconnect
+        write_active_ = false;
+        writing_.clear();
+        if (ec || state_ == state::done) return;
+        flush();
+      });
 }
 
 void connection::fail(std::string_view reason) {
   if (state_ == state::done) return;
+  if (reconnecting_) worker_.on_reconnect_failed();
   const bool was_settled = settled();
   worker_.note_problem(reason);
   state_ = state::done;
@@ -282,6 +367,7 @@ void connection::fail(std::string_view reason) {
 
 void connection::finish(bool by_server, uint16_t code) {
   if (state_ == state::done) return;
+  if (reconnecting_) worker_.on_reconnect_failed();
   const bool was_settled = settled();
   if (!was_settled) worker_.note_problem("closed during setup (" + std::to_string(code) + ")");
   state_ = state::done;

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
 
@@ -29,6 +31,11 @@ class connection final : public message_sink {
   connection& operator=(const connection&) = delete;
 
   void start();
+  // The reconnect scenario: drops the connection (no close frame, as a lost network does),
+  // connects again and resubscribes every channel with "since" = the last pos seen on it.
+  // False (nothing done) unless the connection is open.
+  bool reconnect(bool burst);
+  void set_in_burst() { in_burst_ = true; }
   // Our close (1000): stays readable until the server's close frame or EOF.
   void begin_close();
   // Gives up now: a connection not set up yet counts as failed with `reason`.
@@ -43,12 +50,17 @@ class connection final : public message_sink {
   // message_sink
   void on_event(const event_view& e) override;
   void on_confirmation() override;
+  void on_recovered(uint32_t recovered, uint32_t not_recovered) override;
   void on_reply() override;
   void on_request_error() override;
   void send_text(std::string_view text) override;
 
  private:
+  void connect_socket();
   void on_connected(const boost::system::error_code& ec);
+  void send_subscribe();
+  void on_resubscribed();
+  void note_position(uint32_t channel, std::string_view pos);
   void wait_readable();
   void on_readable(const boost::system::error_code& ec);
   bool handle_input(char* data, std::size_t size, std::size_t capacity);
@@ -69,7 +81,18 @@ class connection final : public message_sink {
   std::string carry_;    // the adapter's per-connection state
   std::string out_;      // to write next
   std::string writing_;  // being written
-  uint32_t index_;       // client index within the run
+  std::string retired_;  // the buffer of a write aborted by a reconnect
+  // Reconnect scenario: the last pos per channel, and the reconnect under way (wall µs).
+  std::vector<std::pair<uint32_t, std::string>> positions_;
+  int64_t reconnect_started_us_ = 0;  // t0: the drop
+  int64_t resubscribed_us_ = 0;       // the last subscribed reply of the reconnect
+  int64_t last_replayed_us_ = 0;      // the last replayed frame's arrival
+  uint32_t generation_ = 0;           // handlers of an older socket are ignored
+  bool reconnecting_ = false;         // dropped, not yet resubscribed
+  bool awaiting_live_ = false;        // resubscribed, no live frame yet
+  bool in_burst_ = false;             // one of the burst's clients (not an "other")
+  bool burst_reconnect_ = false;      // the reconnect under way is the burst's
+  uint32_t index_;                    // client index within the run
   uint32_t mask_;
   uint16_t confirmations_left_ = 0;
   state state_ = state::idle;

@@ -1,5 +1,7 @@
 #include "loadtest/engine.h"
 
+#include "loadtest/reconnect_plan.h"
+
 #include <boost/asio/ip/address_v4.hpp>
 #include <stdexcept>
 #include <string>
@@ -95,8 +97,47 @@ void engine::measure(int64_t start_us, int64_t end_us) {
   window_end_us_ = end_us;
   for (auto& w : workers_) w->set_window(start_us, end_us);
   const auto deadline = clock::now() + std::chrono::microseconds(end_us - wall_clock_us());
-  wait_until(deadline, [] { return false; });
+  if (options_.reconnects()) {
+    run_reconnects(start_us, deadline);
+  } else {
+    wait_until(deadline, [] { return false; });
+  }
   while (clock::now() < deadline) std::this_thread::sleep_for(std::chrono::microseconds(200));
+}
+
+// Client k of this process runs on worker k % W as that worker's (k / W)-th connection.
+void engine::run_reconnects(int64_t start_us, clock::time_point deadline) {
+  const std::vector<reconnect_at> schedule = plan_reconnects(options_, options_.target);
+  const std::size_t n = workers_.size();
+  if (options_.reconnect_burst > 0) {
+    std::vector<std::vector<std::size_t>> members(n);
+    for (const reconnect_at& r : schedule) {
+      if (r.burst) members[r.client % n].push_back(r.client / n);
+    }
+    const auto [from, to] = burst_span(options_);
+    for (std::size_t i = 0; i < n; ++i) {
+      workers_[i]->mark_burst(std::move(members[i]), start_us + static_cast<int64_t>(from * 1e6),
+                              start_us + static_cast<int64_t>(to * 1e6));
+    }
+  }
+  std::size_t next = 0;
+  auto next_tick = clock::now() + tick_period;
+  while (clock::now() < deadline) {
+    const double elapsed_s = static_cast<double>(wall_clock_us() - start_us) / 1e6;
+    std::vector<std::vector<std::size_t>> due(2 * n);  // [burst * n + worker]
+    for (; next < schedule.size() && schedule[next].at_s <= elapsed_s; ++next) {
+      const reconnect_at& r = schedule[next];
+      due[(r.burst ? n : 0) + r.client % n].push_back(r.client / n);
+    }
+    for (std::size_t i = 0; i < 2 * n; ++i) {
+      if (!due[i].empty()) workers_[i % n]->reconnect(std::move(due[i]), i >= n);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    if (clock::now() >= next_tick) {
+      next_tick += tick_period;
+      if (on_tick_) on_tick_();
+    }
+  }
 }
 
 void engine::drain() {

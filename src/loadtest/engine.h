@@ -57,6 +57,8 @@ class engine {
   void wait_until(std::chrono::steady_clock::time_point deadline,
                   const std::function<bool()>& done);
   uint64_t total(std::atomic<uint64_t> live_counters::*field) const;
+  // The reconnect scenario during the window (reconnect_plan.h).
+  void run_reconnects(int64_t start_us, std::chrono::steady_clock::time_point deadline);
 
   options options_;
   subscription_plan plan_;

@@ -40,6 +40,16 @@ bool envelope_parser::parse(std::string_view json, std::size_t readable, envelop
     } else if (key == "ts") {
       if (value.get_int64().get(out.ts_us)) return false;
       out.has_ts = true;
+    } else if (key == "pos") {
+      if (value.get_string().get(out.pos)) return false;
+    } else if (key == "recovered") {
+      simdjson::ondemand::object rec;
+      if (value.get_object().get(rec)) return false;
+      for (auto entry : rec) {
+        bool ok = false;
+        if (entry.value().get_bool().get(ok)) return false;
+        ++(ok ? out.recovered_true : out.recovered_false);
+      }
     } else if (key == "subscribed") {
       out.has_subscribed = true;
     } else if (key == "error" || key == "code") {

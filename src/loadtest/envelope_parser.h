@@ -1,7 +1,7 @@
 #pragma once
 // Reads the few top-level fields the load tester needs from a JSON message ("type", "channel",
-// "seq", "ts", "subscribed", "error", "code") with simdjson On-Demand, stopping at "data"
-// (never parsed). One parser per I/O thread; views stay valid until the next parse().
+// "seq", "ts", "pos", "subscribed", "recovered", "error", "code") with simdjson On-Demand, stopping
+// at "data" (never parsed). One parser per I/O thread; views stay valid until the next parse().
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -14,6 +14,9 @@ struct envelope {
   std::string_view channel;
   uint64_t seq = 0;
   int64_t ts_us = 0;
+  std::string_view pos;         // empty when absent
+  uint32_t recovered_true = 0;  // "recovered" of a subscribed reply: channels true / false
+  uint32_t recovered_false = 0;
   bool has_channel = false;
   bool has_seq = false;
   bool has_ts = false;

@@ -68,6 +68,49 @@ void io_worker::abort_all() {
   });
 }
 
+void io_worker::reconnect(std::vector<std::size_t> slots, bool burst) {
+  boost::asio::post(io_, [this, slots = std::move(slots), burst] {
+    reconnect_.enabled = true;
+    for (const std::size_t i : slots) {
+      if (i >= connections_.size()) continue;
+      if (connections_[i]->reconnect(burst)) {
+        ++reconnect_.started;
+      } else {
+        ++reconnect_.skipped;
+      }
+    }
+  });
+}
+
+void io_worker::mark_burst(std::vector<std::size_t> slots, int64_t start_us, int64_t end_us) {
+  boost::asio::post(io_, [this, slots = std::move(slots), start_us, end_us] {
+    reconnect_.enabled = true;
+    reconnect_.burst_start_us = start_us;
+    reconnect_.burst_end_us = end_us;
+    for (const std::size_t i : slots) {
+      if (i >= connections_.size()) continue;
+      connections_[i]->set_in_burst();
+      ++reconnect_.burst_clients;
+    }
+  });
+}
+
+void io_worker::on_resubscribed(int64_t to_subscribed_us, bool burst) {
+  ++reconnect_.resubscribed;
+  reconnect_.to_subscribed.record(to_subscribed_us);
+  if (burst) reconnect_.burst_to_subscribed.record(to_subscribed_us);
+}
+
+void io_worker::on_first_live(int64_t to_live_us, int64_t to_replayed_us) {
+  reconnect_.to_live.record(to_live_us);
+  reconnect_.to_replayed.record(to_replayed_us);
+}
+
+void io_worker::on_recovered(uint32_t recovered, uint32_t not_recovered) {
+  reconnect_.recovered += recovered;
+  reconnect_.not_recovered += not_recovered;
+}
+
 latency_histogram io_worker::take_interval() {
   latency_histogram out;
   {
@@ -100,23 +143,41 @@ uint32_t io_worker::next_mask() {
 }
 
 // Hot path: once per received event.
-void io_worker::on_event(sequence_tracker& tracker, const event_view& e) {
+uint32_t io_worker::on_event(sequence_tracker& tracker, const event_view& e, bool replayed,
+                             bool in_burst) {
   counters_.events.fetch_add(1, std::memory_order_relaxed);
   const int64_t latency = now_us_ - e.ts_us;
-  interval_.record(latency);
-  if (e.ts_us > window_end_us_) return;  // after the window: only counted above
+  if (!replayed) interval_.record(latency);
   auto it = channel_ids_.find(e.channel);
-  if (it == channel_ids_.end()) {
+  const uint32_t id = it == channel_ids_.end() ? no_channel : it->second;
+  if (e.ts_us > window_end_us_) return id;  // after the window: only counted above
+  if (id == no_channel) {
     ++seq_.unexpected;
-    return;
+    return id;
   }
-  const verdict v = tracker.observe(it->second, e.seq, seq_);
-  if (v == verdict::unexpected) return;
-  channel_info& info = channels_[it->second];
+  if (e.seq == 0 && !e.pos.empty()) {  // odin, replayed from the bus without a number: the next one
+                                       // (reconnect_report.h)
+    ++reconnect_.unnumbered;
+    tracker.assume_next(id);
+    return id;
+  }
+  const verdict v = tracker.observe(id, e.seq, seq_);
+  if (v == verdict::unexpected) return id;
+  channel_info& info = channels_[id];
   if (e.seq > info.max_seq) info.max_seq = e.seq;
   if (e.ts_us >= window_start_us_) {
     ++received_;
-    latency_.record(latency);
+    if (!replayed) latency_.record(latency);
+    if (reconnect_.burst_start_us != 0 && !in_burst && !replayed) sample_others(e.ts_us, latency);
+  }
+  return id;
+}
+
+void io_worker::sample_others(int64_t ts_us, int64_t latency) {
+  if (ts_us < reconnect_.burst_start_us) {
+    reconnect_.others_before.record(latency);
+  } else if (ts_us <= reconnect_.burst_end_us + 1'000'000) {
+    reconnect_.others_during.record(latency);
   }
 }
 
@@ -156,6 +217,7 @@ void io_worker::collect(report& r, std::map<std::string, uint64_t>& channel_max)
   r.events.request_errors += request_errors_;
   r.events.seq.merge(seq_);
   r.latency.merge(latency_);
+  r.reconnects.merge(reconnect_);
   for (const auto& ch : channels_) {
     uint64_t& m = channel_max[ch.name];
     if (ch.max_seq > m) m = ch.max_seq;

@@ -39,6 +39,8 @@ struct channel_equal {
   bool operator()(std::string_view a, std::string_view b) const { return a == b; }
 };
 
+inline constexpr uint32_t no_channel = UINT32_MAX;
+
 struct live_counters {
   std::atomic<uint64_t> attempted{0};
   std::atomic<uint64_t> established{0};
@@ -71,6 +73,10 @@ class io_worker {
   void begin_close();                        // every live connection sends close 1000
   void abort_unsettled(std::string reason);  // connections still setting up fail
   void abort_all();                          // hard-close whatever is left
+  // Reconnect scenario: clients by position among this worker's connections (launch order).
+  void reconnect(std::vector<std::size_t> slots, bool burst);
+  // The burst's clients and span (wall µs): the others' latency is sampled before and during.
+  void mark_burst(std::vector<std::size_t> slots, int64_t start_us, int64_t end_us);
   void stop_and_join();
   const live_counters& counters() const { return counters_; }
   latency_histogram take_interval();  // the latencies since the last call
@@ -92,7 +98,15 @@ class io_worker {
   std::vector<char>& read_buffer() { return read_buffer_; }
   uint32_t next_mask();
   void set_now(int64_t now_us) { now_us_ = now_us; }
-  void on_event(sequence_tracker& tracker, const event_view& e);
+  // The event's channel id (no_channel when unknown). `replayed`: a reconnect's replay (not
+  // delivery latency); `in_burst`: the connection is one of the burst's.
+  uint32_t on_event(sequence_tracker& tracker, const event_view& e, bool replayed, bool in_burst);
+  int64_t now_us() const { return now_us_; }
+  const std::string& channel_name(uint32_t id) const { return channels_[id].name; }
+  void on_resubscribed(int64_t to_subscribed_us, bool burst);
+  void on_first_live(int64_t to_live_us, int64_t to_replayed_us);
+  void on_recovered(uint32_t recovered, uint32_t not_recovered);
+  void on_reconnect_failed() { ++reconnect_.failed; }
   void on_reply() { ++replies_; }
   void on_request_error() { ++request_errors_; }
   void on_attempt() { counters_.attempted.fetch_add(1, std::memory_order_relaxed); }
@@ -109,6 +123,8 @@ class io_worker {
     uint64_t max_seq = 0;  // newest seq of an in-window (or earlier) event
   };
 
+  void sample_others(int64_t ts_us, int64_t latency);
+
   const options& options_;
   const subscription_plan& plan_;
   server_target server_;
@@ -124,6 +140,7 @@ class io_worker {
   std::mutex interval_mutex_;
   latency_histogram interval_out_;
   sequence_counts seq_;
+  reconnect_counts reconnect_;
   std::map<std::string, uint64_t> failures_;
   std::map<uint16_t, uint64_t> closed_by_server_;
   uint64_t received_ = 0;

@@ -55,6 +55,17 @@ struct options {
   bool live = true;              // the line each second
   std::string report_file;
 
+  // Reconnect scenario (odin only; see reconnect_plan.h): every reconnect_every_s seconds of the
+  // window, reconnect_percent % of the clients drop and reconnect with "since"; and/or once, at
+  // reconnect_burst_at_s into the window (< 0: its middle), reconnect_burst clients reconnect
+  // spread over reconnect_burst_within_s seconds.
+  double reconnect_percent = 0;
+  double reconnect_every_s = 5;
+  std::size_t reconnect_burst = 0;
+  double reconnect_burst_within_s = 1;
+  double reconnect_burst_at_s = -1;
+  bool reconnects() const { return reconnect_percent > 0 || reconnect_burst > 0; }
+
   // Set by the worker pool for its children: this process drives clients
   // [first_client, first_client + target) of the whole run.
   std::size_t first_client = 0;

@@ -17,13 +17,17 @@ struct event_view {
   std::string_view channel;  // "TOKEN.kind"
   uint64_t seq = 0;
   int64_t ts_us = 0;
+  std::string_view pos;  // odin: the event's stream position (empty for the other protocols)
 };
 
 class message_sink {
  public:
   virtual void on_event(const event_view& e) = 0;
   virtual void on_confirmation() = 0;  // a reply that confirms one subscribe request
-  virtual void on_reply() = 0;         // any other non-event message
+  // odin: a subscribed reply's "recovered" (channels true / false), right before its
+  // on_confirmation().
+  virtual void on_recovered(uint32_t recovered, uint32_t not_recovered) = 0;
+  virtual void on_reply() = 0;  // any other non-event message
   virtual void on_request_error() = 0;
   virtual void send_text(std::string_view text) = 0;  // e.g. NATS PONG
 

@@ -44,6 +44,7 @@ void report::merge(const report& o) {
   if (server_usage.pids.empty()) server_usage = o.server_usage;
   client_cpu_seconds += o.client_cpu_seconds;
   client_rss_kb += o.client_rss_kb;
+  reconnects.merge(o.reconnects);
 }
 
 namespace {
@@ -77,7 +78,7 @@ nlohmann::json to_json(const report& r) {
   const auto& e = r.events;
   nlohmann::json closed = nlohmann::json::object();
   for (const auto& [code, n] : c.closed_by_server) closed[std::to_string(code)] = n;
-  return {
+  nlohmann::json out = {
       {"protocol", r.protocol},
       {"server", r.server},
       {"workers", r.workers},
@@ -109,6 +110,8 @@ nlohmann::json to_json(const report& r) {
       {"server_usage", usage_json(r.server_usage, c.established)},
       {"client", {{"cpu_seconds", r.client_cpu_seconds}, {"rss_kb", r.client_rss_kb}}},
   };
+  if (r.reconnects.enabled) out["reconnects"] = to_json(r.reconnects);
+  return out;
 }
 
 report report_from_json(const nlohmann::json& j) {
@@ -153,6 +156,7 @@ report report_from_json(const nlohmann::json& j) {
   r.server_usage.rss_end_kb = u.at("rss_end_kb").get<uint64_t>();
   r.client_cpu_seconds = j.at("client").at("cpu_seconds").get<double>();
   r.client_rss_kb = j.at("client").at("rss_kb").get<uint64_t>();
+  if (j.contains("reconnects")) r.reconnects = reconnect_from_json(j.at("reconnects"));
   return r;
 }
 
@@ -201,6 +205,7 @@ std::string format_table(const report& r) {
     row("server RSS before / end", fmt::format("{} / {} KiB", u.rss_before_kb, u.rss_end_kb));
   }
   row("client CPU / RSS", fmt::format("{:.2f} s / {} KiB", r.client_cpu_seconds, r.client_rss_kb));
+  out += format_reconnects(r.reconnects);
   return out;
 }
 

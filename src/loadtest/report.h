@@ -10,6 +10,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "loadtest/latency_histogram.h"
+#include "loadtest/reconnect_report.h"
 #include "loadtest/sequence_tracker.h"
 
 namespace odin::loadtest {
@@ -56,6 +57,7 @@ struct report {
   process_usage server_usage;     // empty pids when not measured
   double client_cpu_seconds = 0;  // the load tester itself (all workers)
   uint64_t client_rss_kb = 0;     // the load tester itself at the end (sum over workers)
+  reconnect_counts reconnects;    // the reconnect scenario (enabled = false when off)
 
   double window_seconds() const { return (window_end_us - window_start_us) / 1e6; }
   double events_per_second() const;

@@ -36,6 +36,14 @@ uint64_t sequence_tracker::last(uint32_t channel) const {
   return s != nullptr && s->has_baseline ? s->last : 0;
 }
 
+bool sequence_tracker::assume_next(uint32_t channel) {
+  state* s = find(channel);
+  if (s == nullptr || !s->has_baseline) return false;
+  ++s->last;
+  s->seen = (s->seen << 1) | 1;
+  return true;
+}
+
 verdict sequence_tracker::observe(uint32_t channel, uint64_t seq, sequence_counts& counts) {
   state* s = find(channel);
   if (s == nullptr) {

@@ -32,6 +32,9 @@ class sequence_tracker {
   bool expects(uint32_t channel) const { return find(channel) != nullptr; }
 
   verdict observe(uint32_t channel, uint64_t seq, sequence_counts& counts);
+  // An event without a number (seq 0: replayed from the bus by an instance that never fanned
+  // it out) taken as the channel's next seq. False when the channel has no baseline yet.
+  bool assume_next(uint32_t channel);
 
   // The newest seq seen on `channel`; 0 when none yet (or not subscribed).
   uint64_t last(uint32_t channel) const;

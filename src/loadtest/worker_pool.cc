@@ -121,6 +121,7 @@ void spawn(std::vector<child>& kids, const options& o) {
     c.workers = 1;
     c.live = false;
     c.ramp_rate = o.ramp_rate / n;
+    c.reconnect_burst = o.reconnect_burst / n + (i < o.reconnect_burst % n ? 1 : 0);
     c.server_pids.clear();
     int up[2], down[2];
     if (::pipe(up) != 0 || ::pipe(down) != 0) throw std::runtime_error("pipe failed");

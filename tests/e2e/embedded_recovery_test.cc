@@ -87,6 +87,9 @@ TEST_F(EmbeddedRecovery, GarbagePositionIsInvalidPosition) {
 TEST_F(EmbeddedRecovery, SnapshotDeliversTheLatestEventFirstFlagged) {
   scenario_snapshot(env_);
 }
+TEST_F(EmbeddedRecovery, SnapshotFromTheBusOnAnInstanceStartedAfterTheEvents) {
+  scenario_snapshot_from_the_bus(env_);
+}
 
 // Retention: a bus keeping 16 records per partition; the position's record is gone.
 class EmbeddedRecoveryShortRetention : public EmbeddedRecovery {

@@ -96,6 +96,9 @@ TEST_F(KafkaRecovery, GarbagePositionIsInvalidPosition) {
 TEST_F(KafkaRecovery, SnapshotDeliversTheLatestEventFirstFlagged) {
   scenario_snapshot(env_);
 }
+TEST_F(KafkaRecovery, SnapshotFromTheBusOnAnInstanceStartedAfterTheEvents) {
+  scenario_snapshot_from_the_bus(env_);
+}
 
 }  // namespace
 }  // namespace odin::test

@@ -286,4 +286,55 @@ void scenario_snapshot(const recovery_env& env) {
   EXPECT_TRUE(q.events.empty());
 }
 
+void scenario_snapshot_from_the_bus(const recovery_env& env) {
+  const uint16_t a = env.start_instance({});
+  ws_client watcher("127.0.0.1", a);  // tells when the events are in the bus
+  ASSERT_TRUE(watcher.request(subscribe("COLD.trade"), 5s));
+  const auto values = publish_numbered(env, "COLD", 0, 5);
+  // Newer records of the channel the gateway would not forward: never a snapshot.
+  EXPECT_TRUE(env.publish(model::event_type::trade_executed, "COLD", "not json"));
+  EXPECT_TRUE(env.publish(model::event_type::trade_executed, "COLD",
+                          R"({"type":"TRADE_EXECUTED","tokenId":"OTHER","timestamp":1})"));
+  publish_numbered(env, "WARM", 0, 3);  // another channel, maybe on the same partition
+  received w;
+  read_more(watcher, w, values.size(), 15s);
+  ASSERT_EQ(data_of(w), values);
+
+  std::string latest = values.back();
+  std::string latest_pos = w.events.back().pos;
+  // History off or on, the instance started after the events has none of them in memory.
+  for (const std::size_t history_size : {std::size_t{0}, std::size_t{100}}) {
+    SCOPED_TRACE("history size " + std::to_string(history_size));
+    const uint16_t late = env.start_instance({history_size, 1000});
+    ws_client c("127.0.0.1", late);
+    received r = session(c, subscribe("COLD.trade", "", true), 1, 15s);
+    EXPECT_EQ(reply_json(r).value("type", ""), "subscribed") << r.reply;
+    ASSERT_EQ(r.events.size(), 1u);
+    EXPECT_EQ(r.events[0].data, latest) << "the latest event the gateway would forward";
+    EXPECT_EQ(r.events[0].pos, latest_pos) << "the same position as on every instance";
+    EXPECT_EQ(json::parse(r.raw[0]).value("snapshot", false), true) << r.raw[0];
+    // Then live, no duplicate of the snapshot.
+    const auto live = publish_numbered(env, "COLD", 100 + static_cast<int>(history_size), 2);
+    read_more(c, r, 1 + live.size(), 10s);
+    std::this_thread::sleep_for(300ms);
+    read_more(c, r, 1 + live.size(), 200ms);
+    ASSERT_EQ(r.events.size(), 3u);
+    EXPECT_EQ(r.events[1].data, live[0]);
+    EXPECT_EQ(r.events[2].data, live[1]);
+    EXPECT_FALSE(json::parse(r.raw[1]).contains("snapshot")) << "live frames are not flagged";
+    latest = live.back();
+    latest_pos = r.events[2].pos;
+
+    // A channel with no event in the bus: subscribed, no snapshot frame, live flows.
+    ws_client quiet("127.0.0.1", late);
+    received q = session(
+        quiet, subscribe("NEVER" + std::to_string(history_size) + ".trade", "", true), 0, 2s);
+    EXPECT_EQ(reply_json(q).value("type", ""), "subscribed") << q.reply;
+    EXPECT_TRUE(q.events.empty()) << q.raw.front();
+    const auto first = publish_numbered(env, "NEVER" + std::to_string(history_size), 0, 1);
+    read_more(quiet, q, 1, 10s);
+    EXPECT_EQ(data_of(q), first) << "live delivery starts";
+  }
+}
+
 }  // namespace odin::test

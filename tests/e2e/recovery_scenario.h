@@ -41,5 +41,7 @@ void scenario_no_gap_no_duplicate_under_load(const recovery_env& env, std::size_
 void scenario_not_recovered(const recovery_env& env);  // another epoch, past max events
 void scenario_invalid_position(const recovery_env& env);
 void scenario_snapshot(const recovery_env& env);
+// An instance started after the events (empty history) finds the snapshot in the bus.
+void scenario_snapshot_from_the_bus(const recovery_env& env);
 
 }  // namespace odin::test

@@ -11,9 +11,15 @@ namespace {
 struct recorder final : message_sink {
   std::vector<std::tuple<std::string, uint64_t, int64_t>> events;
   int confirmations = 0, replies = 0, errors = 0;
-  std::string sent;
+  uint32_t recovered = 0, not_recovered = 0;
+  std::string sent, last_pos;
   void on_event(const event_view& e) override {
     events.emplace_back(std::string(e.channel), e.seq, e.ts_us);
+    last_pos = e.pos;
+  }
+  void on_recovered(uint32_t t, uint32_t f) override {
+    recovered += t;
+    not_recovered += f;
   }
   void on_confirmation() override { ++confirmations; }
   void on_reply() override { ++replies; }
@@ -45,6 +51,27 @@ TEST(OdinAdapter, EventsRepliesAndErrors) {
   EXPECT_EQ(r.confirmations, 1);
   EXPECT_EQ(r.errors, 1);
   EXPECT_EQ(r.replies, 1);
+}
+
+TEST(OdinAdapter, PositionsAndRecoveredCounts) {
+  auto a = make_adapter(protocol_kind::odin);
+  recorder r;
+  std::string carry;
+  ASSERT_TRUE(feed(
+      *a,
+      R"({"type":"subscribed","channels":["A.trade","B.trade","C.trade"],"recovered":{"A.trade":true,"B.trade":false,"C.trade":true},"id":1})",
+      carry, r));
+  EXPECT_EQ(r.recovered, 2u);
+  EXPECT_EQ(r.not_recovered, 1u);
+  EXPECT_EQ(r.confirmations, 1);
+  ASSERT_TRUE(feed(
+      *a,
+      R"({"type":"event","channel":"A.trade","seq":3,"ts":9,"pos":"trade:1:42:0a0b0c0d","data":{}})",
+      carry, r));
+  EXPECT_EQ(r.last_pos, "trade:1:42:0a0b0c0d");
+  ASSERT_TRUE(feed(*a, R"({"type":"subscribed","channels":["D.trade"],"id":2})", carry, r));
+  EXPECT_EQ(r.recovered + r.not_recovered, 3u) << "no recovered member: nothing counted";
+  EXPECT_FALSE(feed(*a, R"({"type":"subscribed","recovered":{"A.trade":1}})", carry, r));
 }
 
 TEST(SimpleAdapter, EventsAndSubscribedReply) {
