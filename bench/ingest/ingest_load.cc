@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ingest/bodies.h"
 #include "ingest/load_options.h"
 
 namespace {
@@ -36,25 +37,7 @@ using clock_type = std::chrono::steady_clock;
 using odin::bench::load_options;
 
 std::string make_body(const load_options& o, int variant) {
-  std::string out = o.batch == 1 ? "" : "[";
-  for (int i = 0; i < o.batch; ++i) {
-    if (i > 0) out += ',';
-    const int token = (variant * 7919 + i * 104729) % o.tokens;
-    const std::string head =
-        R"({"type":"TRADE_EXECUTED","tokenId":"T)" + std::to_string(token) + '"';
-    const std::string price =
-        std::to_string(100 + (variant + i) % 900) + "." + std::to_string((variant * 31 + i) % 100);
-    const std::string fields = R"("price":)" + price + R"(,"volume":)" +
-                               std::to_string(1 + i % 50) + R"(,"side":")" +
-                               ((i & 1) ? "buy" : "sell") + R"(","amount":1)";
-    if ((i + variant) % 2 == 0) {
-      out += head + "," + fields + "}";
-    } else {
-      out += head + R"(,"timestamp":1732280000123,"data":{)" + fields + "}}";
-    }
-  }
-  if (o.batch != 1) out += "]";
-  return out;
+  return odin::bench::make_events_body(o.batch, o.tokens, variant);
 }
 
 std::string make_request(const load_options& o, const std::string& body) {
