@@ -578,7 +578,7 @@ def write_result(args, name, res):
                       "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
                       "date": datetime.datetime.now().isoformat(timespec="seconds"),
                       "quick": args.quick, "odin_env": args.odin_env,
-                      "placement": pinning_record(args)}
+                      "placement": pinning_record(args), "note": args.note}
     saved = {k: v for k, v in res.items() if k != "extra_lines"}
     (args.out / f"{name}.json").write_text(json.dumps(saved, indent=2) + "\n")
     note = ("" if res.get("no_ratio") else
@@ -593,6 +593,8 @@ def write_result(args, name, res):
              f"Run {res['machine']['date']} on {res['machine']['cpus']} cores "
              f"({'quick mode' if args.quick else 'default sizes'}; load average at the end "
              f"{res['machine']['load_average_at_end'][1]} over 5 min). {placed}{note}", ""]
+    if args.note:
+        lines[-1:-1] = ["", f"Note: {args.note}"]
     if args.odin_env:
         lines[-1:-1] = ["", "Odin settings for this run: " + ", ".join(f"`{e}`" for e in args.odin_env)]
     cols = res["columns"]
@@ -632,6 +634,8 @@ def parse_args():
     ap.add_argument("--odin-env", action="append", default=[], metavar="KEY=VALUE",
                     help="extra setting for odin dev, e.g. WS_FLUSH_INTERVAL=0 (repeatable)")
     ap.add_argument("--pause", type=float, default=1.0, help="seconds between runs")
+    ap.add_argument("--note", default="", help="a sentence written under every result's title "
+                    "(e.g. what else ran on the machine)")
     # CPU placement
     ap.add_argument("--server-cpus", help="CPUs of the system under test (default: 0)")
     ap.add_argument("--tester-cpus", help="CPUs of the load tester and this script (default: the others)")
