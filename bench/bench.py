@@ -5,6 +5,11 @@ Run through bench/run.sh (which installs and builds first). Every system runs in
 loopback with the same load from `odin loadtest`; each scenario writes
 bench/results/<scenario>.md and .json (one row per system, ratio to Odin Stream).
 Only the Python standard library is used.
+
+CPU placement (default): the system under test on --server-cpus (CPU 0 on 2 cores), the load
+tester and this script on --tester-cpus (the other CPUs), for every system alike; --no-pin
+leaves both to the scheduler. A system's event source (Odin's simulator, the peers' generator,
+NATS's publisher process) belongs to the system under test: server CPUs, counted in its CPU.
 """
 import argparse
 import datetime
@@ -42,6 +47,41 @@ def raise_nofile():
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
+# ---------------------------------------------------------------- CPU placement
+
+def parse_cpus(text):
+    """'0', '1-3', '0,2' → sorted list of CPU numbers."""
+    cpus = set()
+    for part in text.split(","):
+        lo, _, hi = part.strip().partition("-")
+        cpus.update(range(int(lo), int(hi or lo) + 1))
+    return sorted(cpus)
+
+
+def default_cpu_sets():
+    """Server on CPU 0, tester on the others (on one CPU: both on it)."""
+    usable = sorted(os.sched_getaffinity(0))
+    return usable[:1], (usable[1:] or usable[:1])
+
+
+def placement(args, role):
+    """A preexec_fn for a child of `role` ('server' or 'tester'): its CPU set and file limit."""
+    cpus = None if args.no_pin else (args.server_cpus if role == "server" else args.tester_cpus)
+
+    def setup():
+        raise_nofile()
+        if cpus:
+            os.sched_setaffinity(0, cpus)
+    return setup
+
+
+def pinning_record(args):
+    """What each result records about placement."""
+    if args.no_pin:
+        return {"pinned": False, "server_cpus": None, "tester_cpus": None}
+    return {"pinned": True, "server_cpus": args.server_cpus, "tester_cpus": args.tester_cpus}
+
+
 def port_open(port, host="127.0.0.1"):
     try:
         with socket.create_connection((host, port), timeout=0.2):
@@ -74,10 +114,10 @@ class Server:
             env["SIM_TOKENS"] = ",".join(tokens)
         self.env = env
 
-    def _spawn(self, cmd, env, tag):
+    def _spawn(self, cmd, env, tag, role="server"):
         out = open(self.logdir / f"{self.name}-{tag}.log", "ab")
         p = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT,
-                             preexec_fn=raise_nofile, cwd=str(PEERS))
+                             preexec_fn=placement(self.args, role), cwd=str(PEERS))
         self.procs.append(p)
         return p
 
@@ -101,8 +141,9 @@ class Server:
             if not wait_port(4222, self.server):
                 raise RuntimeError("nats-server did not start (see its log)")
             env["NATS_URL"] = "nats://127.0.0.1:4222"
+            # The event source is part of the system under test, as Odin's simulator is.
             self.publisher = self._spawn(["node", "nats_publisher.js"], env, "publisher")
-            self.measured = [self.server.pid]
+            self.measured = [self.server.pid, self.publisher.pid]
         else:
             env["PORT"] = str(port)
             script = "uws_server.js" if self.name == "uws" else "ws_server.js"
@@ -150,7 +191,7 @@ def run_loadtest(args, system, server, lt, tag):
     with open(args.raw / f"{tag}-{system}.out", "w") as out:
         try:
             rc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, timeout=budget,
-                                preexec_fn=raise_nofile).returncode
+                                preexec_fn=placement(args, "tester")).returncode
         except subprocess.TimeoutExpired:
             rc = -1
     if rc not in (0, 1) or not report.exists():
@@ -288,7 +329,9 @@ def scenario_hot(args):
                 "system": system, "clients": clients,
                 "max_sustained_deliveries_per_s": best["deliveries_per_s"] if best else 0,
                 "cpu_s_per_million_at_max": best["cpu_s_per_million"] if best else None,
+                "p50_ms_at_max": best["p50_ms"] if best else None,
                 "p99_ms_at_max": best["p99_ms"] if best else None,
+                "p999_ms_at_max": best["p999_ms"] if best else None,
                 "cpu_s_per_million_first_step": first["cpu_s_per_million"] if first else None,
                 "p99_ms_first_step": first["p99_ms"] if first else None,
             }
@@ -297,9 +340,27 @@ def scenario_hot(args):
                       f"{p['start_deliveries']:,} deliveries/s and grows ×{p['factor']} per step "
                       f"({p['duration']} s each, at most {p['steps']}) until loss, a server close, "
                       f"p99 > 100 ms or < 90 % of the expected deliveries"),
-            "columns": ["max_sustained_deliveries_per_s", "cpu_s_per_million_at_max", "p99_ms_at_max",
-                        "cpu_s_per_million_first_step", "p99_ms_first_step"],
-            "rows": out_rows, "steps": steps, "ratio_key": "system"}
+            "columns": ["max_sustained_deliveries_per_s", "cpu_s_per_million_at_max", "p50_ms_at_max",
+                        "p99_ms_at_max", "p999_ms_at_max", "cpu_s_per_million_first_step",
+                        "p99_ms_first_step"],
+            "rows": out_rows, "steps": steps, "ratio_key": "system",
+            "extra_lines": step_table(steps)}
+
+
+def step_table(steps):
+    """Every step of the hot scenario: rate, latency percentiles, CPU per delivery."""
+    lines = ["", "## Every step", "",
+             "| clients | system | input ev/s | expected deliveries/s | deliveries/s | p50 ms | p90 ms "
+             "| p99 ms | p99.9 ms | max ms | CPU s per M | loss | sustained |",
+             "|---" * 13 + "|"]
+    for st in steps:
+        r = st["row"] or {}
+        cells = [st["clients"], st["system"], round(st["rate"], 1), round(st["expected_deliveries_per_s"]),
+                 r.get("deliveries_per_s"), r.get("p50_ms"), r.get("p90_ms"), r.get("p99_ms"),
+                 r.get("p999_ms"), r.get("max_ms"), r.get("cpu_s_per_million"), r.get("loss"),
+                 "yes" if st["sustained"] else "no"]
+        lines.append("| " + " | ".join(fmt(c) for c in cells) + " |")
+    return lines
 
 
 def scenario_capacity(args):
@@ -323,7 +384,8 @@ def scenario_capacity(args):
                       f"processes), {p['rate']} events/s in (≈{p['rate'] * 0.3:.1f}/s on HOT.trade), "
                       f"{p['duration']} s window; fan-out time = latency of the last client (max)"),
             "columns": ["connections", "failed", "rss_per_conn_bytes", "server_rss_mb", "p50_ms",
-                        "p99_ms", "fanout_last_client_ms", "loss", "server_cpu_pct"],
+                        "p99_ms", "fanout_last_client_ms", "loss", "server_cpu_pct",
+                        "cpu_s_per_million"],
             "rows": rows}
 
 
@@ -338,6 +400,138 @@ def scenario_plan(args):
             "columns": ["connections", "deliveries_per_s", "p50_ms", "p99_ms", "max_ms", "loss",
                         "server_cpu_pct", "cpu_s_per_million", "server_rss_mb", "rss_per_conn_bytes"],
             "rows": rows}
+
+
+# ---------------------------------------------------------------- ingest (publisher throughput)
+
+INGEST_PORT = 3013
+KAFKA_TOPICS = ["odin.trades", "odin.liquidity", "odin.metadata", "odin.social", "odin.community",
+                "odin.creation", "odin.analytics", "odin.balances"]
+
+
+class IngestTarget:
+    """The publisher under test: `odin dev` (embedded bus) or `odin publisher` on the librdkafka
+    mock cluster (`odin_mock_kafka`, its own process, placed with the tester: the brokers stand
+    for other machines; their CPU is reported, not counted as the publisher's)."""
+
+    def __init__(self, args, bus):
+        self.args, self.bus, self.procs, self.broker = args, bus, [], None
+
+    def _spawn(self, cmd, env, tag, role, stdin=None):
+        out = open(self.args.raw / f"ingest-{self.bus}-{tag}.log", "ab")
+        p = subprocess.Popen(cmd, env=env, stdout=out if tag != "broker" else subprocess.PIPE,
+                             stderr=out, stdin=stdin, preexec_fn=placement(self.args, role))
+        self.procs.append(p)
+        return p
+
+    def start(self):
+        if port_open(INGEST_PORT):
+            raise RuntimeError(f"port {INGEST_PORT} is already in use: stop what listens there first")
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PORT": str(INGEST_PORT),
+               "PUBLISHER_HOST": "127.0.0.1", "LOG_LEVEL": "warn", "LOG_FORMAT": "text"}
+        for item in self.args.odin_env:
+            key, _, value = item.partition("=")
+            env[key] = value
+        if self.bus == "embedded":
+            # No client and a negligible simulator: the process is the publisher + its bus.
+            env.update({"WS_ADDR": "127.0.0.1:0", "SIM_RATE": "0.1"})
+            self.server = self._spawn([self.args.odin, "dev", "--env-file", "/dev/null"], env,
+                                      "server", "server")
+        else:
+            self.broker = self._spawn([self.args.mock_kafka, "3"] + [f"{t}:12" for t in KAFKA_TOPICS],
+                                      env, "broker", "tester", stdin=subprocess.PIPE)
+            bootstrap = self.broker.stdout.readline().decode().strip()
+            if not bootstrap:
+                raise RuntimeError("odin_mock_kafka printed no bootstrap list")
+            env["KAFKA_BROKERS"] = bootstrap
+            self.server = self._spawn([self.args.odin, "publisher", "--env-file", "/dev/null"], env,
+                                      "server", "server")
+        if not wait_port(INGEST_PORT, self.server):
+            self.stop()
+            raise RuntimeError(f"the {self.bus} publisher did not listen on {INGEST_PORT} (see raw/)")
+        time.sleep(0.5)
+
+    def stop(self):
+        for p in reversed(self.procs):
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in self.procs:
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait(timeout=5)
+        self.procs = []
+
+
+def ingest_run(args, target, batch):
+    """One `odin_ingest_load` window against a started target; its JSON report, or None."""
+    p = args.ingest
+    cmd = [args.ingest_load, "--port", str(INGEST_PORT), "--batch", str(batch),
+           "--connections", str(p["connections"]), "--duration", str(p["duration"]),
+           "--warmup", str(p["warmup"]), "--server-pid", str(target.server.pid)]
+    log(f"ingest {target.bus}: {' '.join(cmd[1:])}")
+    broker_before = Server.cpu(None, target.broker) if target.broker else 0.0
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=p["duration"] + p["warmup"] + 60,
+                              preexec_fn=placement(args, "tester"))
+    except subprocess.TimeoutExpired:
+        log(f"ingest {target.bus} batch {batch}: the load tool did not finish")
+        return None
+    (args.raw / f"ingest-{target.bus}-{batch}.json").write_text(done.stdout + done.stderr)
+    if done.returncode not in (0, 1) or not done.stdout.strip():
+        log(f"ingest {target.bus} batch {batch}: load tool exit {done.returncode}: {done.stderr.strip()}")
+        return None
+    r = json.loads(done.stdout)
+    if target.broker:
+        r["broker_cpu_seconds"] = round(Server.cpu(None, target.broker) - broker_before, 3)
+    return r
+
+
+def scenario_ingest(args):
+    """5. Publisher throughput: POST /events batches into the embedded bus and the mock cluster."""
+    p = args.ingest
+    rows = {}
+    for bus in p["buses"]:
+        target = IngestTarget(args, bus)
+        try:
+            target.start()
+            for batch in p["batches"]:
+                r = ingest_run(args, target, batch)
+                if r is None:
+                    rows[f"{bus}, batch {batch}"] = None
+                    continue
+                l = r["latency_ms"]
+                other = sum(n for code, n in r["statuses"].items() if code != "202")
+                rows[f"{bus}, batch {batch}"] = {
+                    "events_per_s": round(r["events_per_s"]), "requests_per_s": round(r["requests_per_s"]),
+                    "p50_ms": l["p50"], "p90_ms": l["p90"], "p99_ms": l["p99"], "p999_ms": l["p999"],
+                    "max_ms": l["max"], "server_cpu_us_per_event": r["server_cpu_us_per_event"],
+                    "server_cpu_pct": round(100 * r["server_cpu_seconds"] / r["window_seconds"], 1),
+                    "tester_cpu_pct": round(100 * r["tester_cpu_seconds"] / r["window_seconds"], 1),
+                    "broker_cpu_pct": (round(100 * r["broker_cpu_seconds"] / r["window_seconds"], 1)
+                                       if "broker_cpu_seconds" in r else None),
+                    "not_202": other, "connection_failures": r["connection_failures"]}
+                time.sleep(args.pause)
+        except RuntimeError as e:
+            log(f"ingest {bus}: {e}")
+        finally:
+            target.stop()
+        time.sleep(args.pause)
+    return {"title": "Scenario 5 — publisher ingest (POST /events)",
+            "setup": (f"`odin_ingest_load` (bench/ingest: one epoll thread, {p['connections']} keep-alive "
+                      f"connections, one request in flight each) posts batches of "
+                      f"{', '.join(map(str, p['batches']))} TRADE_EXECUTED events (flat and nested forms, "
+                      f"1,000 tokens) for {p['duration']} s after {p['warmup']} s of warm-up; every answer "
+                      f"counted is a 202, sent after the bus acknowledged every event of the request. "
+                      f"embedded = `odin dev` (memory bus; its gateway idle, simulator at 0.1 events/s); "
+                      f"kafka = `odin publisher` (acks=all) on librdkafka's mock cluster "
+                      f"(`odin_mock_kafka`, 3 brokers, 12 partitions per topic, placed with the tester). "
+                      f"Goals: ≥ 200,000 events/s embedded, ≥ 100,000 events/s kafka."),
+            "columns": ["events_per_s", "requests_per_s", "p50_ms", "p99_ms", "p999_ms", "max_ms",
+                        "server_cpu_us_per_event", "server_cpu_pct", "tester_cpu_pct", "broker_cpu_pct",
+                        "not_202", "connection_failures"],
+            "rows": rows, "no_ratio": True}
 
 
 def micro(args):
@@ -428,17 +622,24 @@ def write_result(args, name, res):
     res["machine"] = {"cpus": os.cpu_count(), "kernel": platform.release(),
                       "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
                       "date": datetime.datetime.now().isoformat(timespec="seconds"),
-                      "quick": args.quick, "note": "load tester on the same 2 cores as the server",
-                      "odin_env": args.odin_env}
-    (args.out / f"{name}.json").write_text(json.dumps(res, indent=2) + "\n")
+                      "quick": args.quick, "odin_env": args.odin_env,
+                      "placement": pinning_record(args), "note": args.note}
+    saved = {k: v for k, v in res.items() if k != "extra_lines"}
+    (args.out / f"{name}.json").write_text(json.dumps(saved, indent=2) + "\n")
     note = ("" if res.get("no_ratio") else
-            " The load tester shares the machine. `(×r)` = ratio to Odin Stream. CPU = the server "
-            "process (utime+stime from /proc) inside the window, simulator/generator included; "
-            "for NATS the publisher is a separate process and is not included.")
+            " `(×r)` = ratio to Odin Stream. CPU = the system under test (utime+stime from /proc) "
+            "inside the window, its event source included (Odin's simulator, the peers' "
+            "generator, NATS's publisher process).")
+    pin = res["machine"]["placement"]
+    placed = (f"CPU placement: server (and its event source) on CPUs {pin['server_cpus']}, load "
+              f"tester on CPUs {pin['tester_cpus']}." if pin["pinned"] else
+              "CPU placement: not pinned (--no-pin): the load tester shares the server's CPUs.")
     lines = [f"# {res['title']}", "", res["setup"], "",
              f"Run {res['machine']['date']} on {res['machine']['cpus']} cores "
              f"({'quick mode' if args.quick else 'default sizes'}; load average at the end "
-             f"{res['machine']['load_average_at_end'][1]} over 5 min).{note}", ""]
+             f"{res['machine']['load_average_at_end'][1]} over 5 min). {placed}{note}", ""]
+    if args.note:
+        lines[-1:-1] = ["", f"Note: {args.note}"]
     if args.odin_env:
         lines[-1:-1] = ["", "Odin settings for this run: " + ", ".join(f"`{e}`" for e in args.odin_env)]
     cols = res["columns"]
@@ -460,6 +661,7 @@ def write_result(args, name, res):
                 cell += f" (×{v / b:.2f})"
             cells.append(cell)
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines += res.get("extra_lines", [])
     (args.out / f"{name}.md").write_text("\n".join(lines) + "\n")
     log(f"wrote {args.out / (name + '.md')}")
     print("\n".join(lines), flush=True)
@@ -468,7 +670,7 @@ def write_result(args, name, res):
 def parse_args():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small sizes, a few seconds each (~3 min)")
-    ap.add_argument("--scenarios", default="realistic,hot,capacity,plan,micro,reconnect")
+    ap.add_argument("--scenarios", default="realistic,hot,capacity,plan,ingest,micro,reconnect")
     ap.add_argument("--systems", default="odin,nats,uws,ws")
     ap.add_argument("--odin", default=str(ROOT / "build" / "release" / "bin" / "odin"))
     ap.add_argument("--micro-bench", default=str(ROOT / "build" / "release" / "bin" / "odin_micro_bench"))
@@ -477,6 +679,19 @@ def parse_args():
     ap.add_argument("--odin-env", action="append", default=[], metavar="KEY=VALUE",
                     help="extra setting for odin dev, e.g. WS_FLUSH_INTERVAL=0 (repeatable)")
     ap.add_argument("--pause", type=float, default=1.0, help="seconds between runs")
+    ap.add_argument("--note", default="", help="a sentence written under every result's title "
+                    "(e.g. what else ran on the machine)")
+    # CPU placement
+    ap.add_argument("--server-cpus", help="CPUs of the system under test (default: 0)")
+    ap.add_argument("--tester-cpus", help="CPUs of the load tester and this script (default: the others)")
+    ap.add_argument("--no-pin", action="store_true", help="no CPU pinning (the old behaviour)")
+    # ingest scenario
+    ap.add_argument("--ingest-load", default=str(ROOT / "build" / "release" / "bin" / "odin_ingest_load"))
+    ap.add_argument("--mock-kafka", default=str(ROOT / "build" / "release" / "bin" / "odin_mock_kafka"))
+    ap.add_argument("--ingest-buses", default="embedded,kafka")
+    ap.add_argument("--ingest-batches", default="1,100,1000")
+    ap.add_argument("--ingest-connections", type=int)
+    ap.add_argument("--ingest-duration", type=float)
     # scenario sizes
     ap.add_argument("--s1-clients", type=int), ap.add_argument("--s1-rate", type=float)
     ap.add_argument("--s1-duration", type=float)
@@ -502,7 +717,18 @@ def parse_args():
             "rate": 500 if q else 2000, "tokens": 1000, "k": 5, "within": 1.0,
             "duration": a.s5_duration or (6 if q else 20), "ramp": 2000}
     a.s5["at"] = round(a.s5["duration"] * 0.4, 1)
+    a.ingest = {"buses": a.ingest_buses.split(","),
+                "batches": [int(x) for x in a.ingest_batches.split(",")],
+                "connections": a.ingest_connections or 8,
+                "duration": a.ingest_duration or (3 if q else 10), "warmup": 1 if q else 2}
+    server_default, tester_default = default_cpu_sets()
+    a.server_cpus = parse_cpus(a.server_cpus) if a.server_cpus else server_default
+    a.tester_cpus = parse_cpus(a.tester_cpus) if a.tester_cpus else tester_default
+    if not a.no_pin and set(a.server_cpus) & set(a.tester_cpus) and len(os.sched_getaffinity(0)) > 1:
+        ap.error(f"--server-cpus {a.server_cpus} and --tester-cpus {a.tester_cpus} overlap")
     a.odin = str(Path(a.odin).resolve())
+    a.ingest_load = str(Path(a.ingest_load).resolve())
+    a.mock_kafka = str(Path(a.mock_kafka).resolve())
     a.micro_bench = str(Path(a.micro_bench).resolve())
     a.systems = a.systems.split(",")
     a.out = Path(a.out) if a.out else ROOT / "bench" / "results" / ("quick" if q else "")
@@ -514,8 +740,12 @@ def parse_args():
 def main():
     args = parse_args()
     raise_nofile()
+    if not args.no_pin:
+        os.sched_setaffinity(0, args.tester_cpus)  # this script counts as tester
+        log(f"CPU placement: server on {args.server_cpus}, load tester on {args.tester_cpus}")
     runners = {"realistic": scenario_realistic, "hot": scenario_hot, "capacity": scenario_capacity,
-               "plan": scenario_plan, "micro": micro, "reconnect": scenario_reconnect}
+               "plan": scenario_plan, "ingest": scenario_ingest, "micro": micro,
+               "reconnect": scenario_reconnect}
     for name in args.scenarios.split(","):
         log(f"scenario {name}")
         res = runners[name](args)

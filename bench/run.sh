@@ -36,7 +36,7 @@ fi
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   echo "bench: building odin and the micro-benchmarks (release preset)"
   cmake --preset release >/dev/null
-  cmake --build --preset release --target odin odin_micro_bench
+  cmake --build --preset release --target odin odin_micro_bench odin_ingest_load odin_mock_kafka
 fi
 
 odin=${ODIN_BIN:-$root/build/release/bin/odin}

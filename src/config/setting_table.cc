@@ -63,8 +63,9 @@ const std::array rows = {
                   return format_listen_address({s.gateway.host, s.gateway.port});
                 }},
     setting_row{"WS_IO_THREADS", "--io-threads", gateway_bit, "N",
-                "I/O threads, each with its own connections and subscription shard; 0 = one "
-                "per core",
+                "I/O threads, each with its own connections and subscription shard; 0 = auto: "
+                "the CPUs of the affinity mask, at most the cgroup v2 CPU quota (rounded "
+                "down), at least 1",
                 [](settings& s, sv v) { s.gateway.io_threads = parse_whole(v, 0, 1024); },
                 [](const settings& s) { return num(s.gateway.io_threads); }},
     setting_row{"WS_MAX_CONNECTIONS", "--max-connections", gateway_bit, "N",

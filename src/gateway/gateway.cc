@@ -17,6 +17,7 @@
 #include "gateway/context.h"
 #include "gateway/dispatcher.h"
 #include "gateway/file_limit.h"
+#include "gateway/io_thread_count.h"
 #include "gateway/probe.h"
 #include "gateway/recovery_probe.h"
 #include "gateway/recovery_worker.h"
@@ -57,8 +58,10 @@ void gateway::impl::start() {
   boost::system::error_code ec;
   const auto address = boost::asio::ip::make_address(host, ec);
   if (ec) throw std::runtime_error("gateway: WS_ADDR host '" + host + "' is not an IP address");
-  const unsigned threads =
-      opts.io_threads != 0 ? opts.io_threads : std::max(1u, std::thread::hardware_concurrency());
+  const io_thread_plan plan =
+      resolve_io_threads(opts.io_threads, opts.cgroup_root, opts.proc_self_cgroup);
+  const unsigned threads = plan.threads;
+  spdlog::info("gateway: {}", plan.describe());
 
   raise_file_limit_for(opts.max_connections);
   for (unsigned i = 0; i < threads; ++i) shards.push_back(std::make_unique<shard>(i, ctx));

@@ -9,7 +9,7 @@ namespace odin::gateway {
 struct options {
   std::string host = "0.0.0.0";  // WS_ADDR host part (":3002" means all interfaces)
   uint16_t port = 3002;          // WS_ADDR port part; 0 = pick a free port (tests)
-  unsigned io_threads = 0;       // WS_IO_THREADS; 0 = one per core
+  unsigned io_threads = 0;       // WS_IO_THREADS; 0 = auto (io_thread_count.h)
 
   std::size_t max_connections = 12000;  // WS_MAX_CONNECTIONS: HTTP 503 past it
   double cpu_reject_threshold =

@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <optional>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -20,10 +21,15 @@ using schema::violation;
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
+// The hot path allocates only the record value: member lists live in per-thread scratch
+// vectors reused from event to event, JSON Pointers are rendered only for a violation, and
+// field values are re-serialised through one reused builder.
 struct field {
   std::string_view key;
   element value;
-  std::string pointer;
+  std::string_view parent;  // "" (top level) or "/data"
+
+  std::string pointer() const { return pointer_to_member(parent, key); }
 };
 
 // An event's members sorted into the envelope and its fields.
@@ -31,39 +37,52 @@ struct scanned {
   std::optional<element> type, token, timestamp, data, event_id;
   std::vector<field> fields;  // flat form: the top-level fields; nested: the members of data
   bool nested = false;
+
+  void reset() {
+    type = token = timestamp = data = event_id = std::nullopt;
+    fields.clear();
+    nested = false;
+  }
+  // The envelope slot of `key`, or nullptr for a field.
+  std::optional<element>* envelope_slot(std::string_view key) {
+    if (key == "type") return &type;
+    if (key == "tokenId") return &token;
+    if (key == "timestamp") return &timestamp;
+    if (key == "eventId") return &event_id;
+    return nullptr;
+  }
+  bool has_field(std::string_view key) const {
+    return std::any_of(fields.begin(), fields.end(), [&](const field& f) { return f.key == key; });
+  }
 };
+
+struct scratch {
+  scanned event;
+  std::vector<schema::member> members;
+  simdjson::internal::string_builder<> value_text;
+};
+
+scratch& thread_scratch() {
+  thread_local scratch s;
+  return s;
+}
 
 bool is_envelope(std::string_view key) {
   return key == "type" || key == "tokenId" || key == "timestamp" || key == "eventId";
 }
 
-bool seen_before(const std::vector<std::string_view>& keys, std::string_view key) {
-  return std::find(keys.begin(), keys.end(), key) != keys.end();
-}
-
-scanned scan(simdjson::dom::object event, std::vector<violation>& errors) {
-  scanned s;
-  std::vector<std::string_view> keys;
+void scan(simdjson::dom::object event, scanned& s, std::vector<violation>& errors) {
+  s.reset();
   for (auto [key, value] : event) {
-    if (seen_before(keys, key)) {
+    std::optional<element>* slot = key == "data" ? &s.data : s.envelope_slot(key);
+    if (slot != nullptr ? slot->has_value() : s.has_field(key)) {
       errors.push_back({pointer_to_member("", key), "is given twice"});
-      continue;
+    } else if (slot != nullptr) {
+      *slot = value;
+    } else {
+      s.fields.push_back({key, value, ""});
     }
-    keys.push_back(key);
-    if (key == "type")
-      s.type = value;
-    else if (key == "tokenId")
-      s.token = value;
-    else if (key == "timestamp")
-      s.timestamp = value;
-    else if (key == "data")
-      s.data = value;
-    else if (key == "eventId")
-      s.event_id = value;
-    else
-      s.fields.push_back({key, value, pointer_to_member("", key)});
   }
-  return s;
 }
 
 // Nested form: the top level may only hold the envelope and "data"; the fields come from data.
@@ -71,24 +90,22 @@ void unnest(scanned& s, std::vector<violation>& errors) {
   s.nested = true;
   for (const field& f : s.fields) {
     errors.push_back(
-        {f.pointer, R"(is not allowed next to "data": put the event's fields inside "data")"});
+        {f.pointer(), R"(is not allowed next to "data": put the event's fields inside "data")"});
   }
   s.fields.clear();
   if (s.data->type() != element_type::OBJECT) {
     errors.push_back({"/data", "must be an object holding the event's fields"});
     return;
   }
-  std::vector<std::string_view> keys;
   const simdjson::dom::object data = s.data->get_object().value_unsafe();
   for (auto [key, value] : data) {
-    std::string pointer = pointer_to_member("/data", key);
     if (is_envelope(key)) {
-      errors.push_back({std::move(pointer), R"(belongs at the top level, next to "data")"});
-    } else if (seen_before(keys, key)) {
-      errors.push_back({std::move(pointer), "is given twice"});
+      errors.push_back(
+          {pointer_to_member("/data", key), R"(belongs at the top level, next to "data")"});
+    } else if (s.has_field(key)) {
+      errors.push_back({pointer_to_member("/data", key), "is given twice"});
     } else {
-      keys.push_back(key);
-      s.fields.push_back({key, value, std::move(pointer)});
+      s.fields.push_back({key, value, "/data"});
     }
   }
 }
@@ -169,9 +186,10 @@ void append_integer(std::string& out, int64_t v) {
 // (timestamp: an integer in [0, year 9999], so it fits int64 even when written as 1.7e12).
 std::string render_value(model::event_type type, std::string_view token,
                          const std::optional<element>& timestamp, int64_t now_ms,
-                         const std::vector<field>& fields) {
+                         const std::vector<field>& fields,
+                         simdjson::internal::string_builder<>& text) {
   std::string out;
-  out.reserve(64 + 32 * fields.size());
+  out.reserve(64 + token.size() + 24 * fields.size());
   out += R"({"type":")";
   out += model::to_string(type);
   out += R"(","tokenId":)";
@@ -188,7 +206,9 @@ std::string render_value(model::event_type type, std::string_view token,
     out += ',';
     protocol::append_json_string(out, f.key);
     out += ':';
-    out += simdjson::to_string(f.value);
+    text.clear();
+    text.append(f.value);  // what simdjson::to_string writes, without two allocations
+    out += text.str();
   }
   out += '}';
   return out;
@@ -234,15 +254,17 @@ result<std::vector<prepared_event>, ingest_error> ingest::prepare(
   }
   std::vector<prepared_event> out(events.size());
   ingest_error invalid = body_error(400, "invalid_events", "");
+  // eventId → the first valid event carrying it (views into `out`, which never reallocates).
+  std::unordered_map<std::string_view, std::size_t> first_with_id;
   for (std::size_t i = 0; i < events.size(); ++i) {
     std::vector<violation> errors;
     if (prepare_event(events[i], now_ms, out[i], errors)) {
       const std::string& id = out[i].event_id;
-      const auto same = std::find_if(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(i),
-                                     [&](const prepared_event& o) { return o.event_id == id; });
-      if (id.empty() || same == out.begin() + static_cast<std::ptrdiff_t>(i)) continue;
+      if (id.empty()) continue;
+      const auto [first, inserted] = first_with_id.try_emplace(id, i);
+      if (inserted) continue;
       errors.push_back({"/eventId", fmt::format("repeats the eventId of event {} of this request",
-                                                same - out.begin())});
+                                                first->second)});
     }
     if (++invalid.invalid_count <= max_listed_events) {
       invalid.events.push_back({i, std::move(errors)});
@@ -261,28 +283,30 @@ bool ingest::prepare_event(element event, int64_t now_ms, prepared_event& out,
     errors.push_back({"", "an event must be a JSON object"});
     return false;
   }
-  scanned s = scan(event.get_object().value_unsafe(), errors);
+  scratch& work = thread_scratch();
+  scanned& s = work.event;
+  scan(event.get_object().value_unsafe(), s, errors);
   if (s.data) unnest(s, errors);
   const auto type = check_type(s.type, errors);
   const auto token = check_token(s.token, errors);
   const auto event_id = check_event_id(s.event_id, errors);
   if (!type) return false;
   // type and tokenId are checked above: they count as present for the schema.
-  std::vector<schema::member> members;
-  members.reserve(s.fields.size() + 3);
-  members.push_back({"type", std::nullopt, "/type"});
-  members.push_back({"tokenId", std::nullopt, "/tokenId"});
-  members.push_back({"timestamp", s.timestamp, "/timestamp"});
-  for (const field& f : s.fields) members.push_back({f.key, f.value, f.pointer});
+  std::vector<schema::member>& members = work.members;
+  members.clear();
+  members.push_back({"type", std::nullopt, ""});
+  members.push_back({"tokenId", std::nullopt, ""});
+  members.push_back({"timestamp", s.timestamp, ""});
+  for (const field& f : s.fields) members.push_back({f.key, f.value, f.parent});
   const schema::compiled_schema& schema = schemas_.of(*type);
   schema.validate_members(members, s.nested ? "/data" : "", errors);
   out.unknown_fields.clear();
   for (const field& f : s.fields) {
     if (schema.declares(f.key)) continue;
     if (strict_) {
-      errors.push_back({f.pointer, fmt::format("is not a field of {} (PUBLISHER_STRICT_SCHEMAS "
-                                               "refuses fields its schema does not declare)",
-                                               model::to_string(*type))});
+      errors.push_back({f.pointer(), fmt::format("is not a field of {} (PUBLISHER_STRICT_SCHEMAS "
+                                                 "refuses fields its schema does not declare)",
+                                                 model::to_string(*type))});
     } else {
       out.unknown_fields.emplace_back(f.key);
     }
@@ -290,7 +314,7 @@ bool ingest::prepare_event(element event, int64_t now_ms, prepared_event& out,
   if (errors.size() != before || !token) return false;
   out.type = *type;
   out.token = std::string(*token);
-  out.value = render_value(*type, *token, s.timestamp, now_ms, s.fields);
+  out.value = render_value(*type, *token, s.timestamp, now_ms, s.fields, work.value_text);
   out.event_id = event_id ? std::string(*event_id) : std::string();
   return true;
 }

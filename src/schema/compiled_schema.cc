@@ -239,7 +239,9 @@ bool compiled_schema::validate_members(std::span<const member> members,
     return false;
   }
   for (const member& m : members) {
-    if (m.value) c.check_member(n, m.key, *m.value, path{nullptr, m.pointer});
+    if (!m.value) continue;
+    const path parent{nullptr, m.parent};
+    c.check_member(n, m.key, *m.value, path{&parent, m.key, 0, path::step::key});
   }
   for (const std::string& name : n.required) {
     const bool present =

@@ -45,7 +45,9 @@ struct member {
   std::string_view key;
   // The value; nullopt for a member the caller has already checked (it counts as present).
   std::optional<simdjson::dom::element> value;
-  std::string pointer;  // where the member is in the caller's document
+  // The JSON Pointer of the object holding it in the caller's document ("" at the top level,
+  // "/data" ...): the member's own pointer is rendered from it only for a violation.
+  std::string_view parent;
 };
 
 class compiled_schema {

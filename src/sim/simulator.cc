@@ -4,9 +4,12 @@
 #include <chrono>
 #include <cmath>
 
+#include <spdlog/spdlog.h>
+
 #include "model/channel.h"
 #include "sim/event_factory.h"
 #include "sim/event_mix.h"
+#include "sim/thread_priority.h"
 
 namespace odin::sim {
 namespace {
@@ -91,6 +94,7 @@ stats simulator::snapshot() const {
   s.delivered = counters_->delivered.load();
   s.failed = counters_->failed.load();
   s.skipped = counters_->skipped.load();
+  s.background = background_.load();
   return s;
 }
 
@@ -109,6 +113,12 @@ void simulator::emit(model::event_type type, const std::string& token, int64_t t
 // by now (a burst above 1000 events/s), then sleeps until the next one is due, so timer
 // jitter never accumulates into drift.
 void simulator::run(double rate, std::vector<std::string> tokens, uint64_t seed) {
+  const priority_outcome priority = lower_current_thread_priority();
+  background_.store(priority.batch || priority.niced);
+  if (static std::atomic<bool> logged{false}; !logged.exchange(true)) {
+    spdlog::info("simulator: thread priority {} (yields to the gateway's I/O threads)",
+                 priority.describe());
+  }
   rng gen(seed);
   std::uniform_int_distribution<std::size_t> pick_token(0, tokens.size() - 1);
   auto start = clock::now();

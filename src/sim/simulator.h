@@ -30,12 +30,13 @@ std::string_view describe(start_error e);
 
 struct stats {
   bool running = false;
-  double rate = 0;         // target events/s of the current run (0 when stopped)
-  std::size_t tokens = 0;  // tokens of the current / last run
-  uint64_t produced = 0;   // produce() calls, all runs
-  uint64_t delivered = 0;  // completions reporting success
-  uint64_t failed = 0;     // completions reporting a bus_error
-  uint64_t skipped = 0;    // events dropped from the schedule after falling > 1 s behind
+  double rate = 0;          // target events/s of the current run (0 when stopped)
+  std::size_t tokens = 0;   // tokens of the current / last run
+  uint64_t produced = 0;    // produce() calls, all runs
+  uint64_t delivered = 0;   // completions reporting success
+  uint64_t failed = 0;      // completions reporting a bus_error
+  uint64_t skipped = 0;     // events dropped from the schedule after falling > 1 s behind
+  bool background = false;  // the thread runs below normal priority (sim/thread_priority.h)
 };
 
 class simulator {
@@ -73,6 +74,7 @@ class simulator {
   std::mutex control_mutex_;  // serialises start() / stop()
   std::thread thread_;
   std::atomic<bool> running_{false};
+  std::atomic<bool> background_{false};
   std::atomic<double> rate_{0};
   std::atomic<std::size_t> tokens_{0};
 

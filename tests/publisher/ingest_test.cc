@@ -181,3 +181,59 @@ TEST_F(Ingest, OneBadEventRefusesTheBatchAndIsNamed) {
 
 }  // namespace
 }  // namespace odin::publisher
+
+namespace odin::publisher {
+namespace {
+
+// The hot path reuses per-thread scratch lists and renders pointers lazily: nothing of one
+// event may leak into the next, and every pointer still names the right place.
+class IngestScratch : public Ingest {};
+
+TEST_F(IngestScratch, EventsOfOneBodyDoNotShareFields) {
+  auto r = prepare(R"([{"type":"TRADE_EXECUTED","tokenId":"A","timestamp":1,
+      "data":{"price":1,"volume":2,"side":"buy","amount":3,"venue":"x"}},
+      {"type":"TRENDING_UPDATED","tokenId":"B","timestamp":2,"rank":1,"score":2}])");
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  ASSERT_EQ(r.value().size(), 2u);
+  EXPECT_EQ(r.value()[0].value,
+            R"({"type":"TRADE_EXECUTED","tokenId":"A","timestamp":1,"price":1,"volume":2,)"
+            R"("side":"buy","amount":3,"venue":"x"})");
+  EXPECT_THAT(r.value()[0].unknown_fields, ElementsAre("venue"));
+  EXPECT_EQ(r.value()[1].value,
+            R"({"type":"TRENDING_UPDATED","tokenId":"B","timestamp":2,"rank":1,"score":2})");
+  EXPECT_TRUE(r.value()[1].unknown_fields.empty());
+}
+
+TEST_F(IngestScratch, PointersOfNestedAndRepeatedMembers) {
+  EXPECT_THAT(errors_of(R"({"type":"TRADE_EXECUTED","tokenId":"A","timestamp":1,
+      "data":{"price":"1","volume":2,"volume":3,"side":"up","amount":3}})"),
+              ElementsAre(v("/data/volume", "is given twice"),
+                          v("/data/price", "must be a number, not a string"),
+                          v("/data/side", R"(must be one of "buy", "sell")")));
+  EXPECT_THAT(errors_of(R"({"type":"TRADE_EXECUTED","type":"X","tokenId":"A","timestamp":-1,
+      "price":1,"volume":2,"side":"buy","amount":3})"),
+              ElementsAre(v("/type", "is given twice"), v("/timestamp", "must be at least 0")));
+  EXPECT_THAT(errors_of(R"({"type":"TRADE_EXECUTED","tokenId":"A","data":{"price":1}})"),
+              ElementsAre(v("/data/volume", "is required"), v("/data/side", "is required"),
+                          v("/data/amount", "is required")));
+}
+
+TEST_F(IngestScratch, ARepeatedEventIdNamesItsFirstEvent) {
+  const std::string t = R"("type":"TRENDING_UPDATED","tokenId":"A","rank":1,"score":2)";
+  auto r = prepare("[{" + t + R"(,"eventId":"a"},{)" + t + R"(,"eventId":"b"},{)" + t + "},{" + t +
+                   R"(,"eventId":"b"},{)" + t + R"(,"eventId":"a"}])");
+  ASSERT_FALSE(r.has_value());
+  ASSERT_EQ(r.error().invalid_count, 2u);
+  EXPECT_EQ(r.error().events[0].index, 3u);
+  EXPECT_THAT(r.error().events[0].errors,
+              ElementsAre(v("/eventId", "repeats the eventId of event 1 of this request")));
+  EXPECT_EQ(r.error().events[1].index, 4u);
+  EXPECT_THAT(r.error().events[1].errors,
+              ElementsAre(v("/eventId", "repeats the eventId of event 0 of this request")));
+  auto ok = prepare("[{" + t + R"(,"eventId":"a"},{)" + t + "},{" + t + "}]");
+  ASSERT_TRUE(ok.has_value()) << "events without an eventId never repeat one another";
+  EXPECT_EQ(ok.value()[0].event_id, "a");
+}
+
+}  // namespace
+}  // namespace odin::publisher
