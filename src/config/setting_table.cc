@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "common/log.h"
+#include "config/admission_settings.h"
 #include "config/value_parsers.h"
 
 namespace odin::config {
@@ -403,6 +404,71 @@ const std::array rows = {
                 },
                 [](const settings& s) {
                   return std::string(s.publisher.allow_anonymous ? "true" : "false");
+                }},
+    // Origins, per-IP limits, admin listeners (issue 9): config/admission_settings.cc
+    setting_row{"WS_ALLOWED_ORIGINS", "--allowed-origins", gateway_bit, "ORIGINS",
+                "browser origins allowed to open a WebSocket (comma-separated, exact, e.g. "
+                "https://app.example.com; * = any); another Origin gets 403; no Origin header "
+                "and the gateway's own page (Origin = Host) are always allowed; unset = any",
+                [](settings& s, sv v) {
+                  s.gateway.allowed_origins = parse_origin_list(v);
+                  if (s.gateway.allowed_origins == std::vector<std::string>{"*"}) {
+                    s.gateway.allowed_origins.clear();
+                  }
+                },
+                [](const settings& s) {
+                  return s.gateway.allowed_origins.empty()
+                             ? std::string("* (any)")
+                             : format_origin_list(s.gateway.allowed_origins);
+                }},
+    setting_row{
+        "WS_MAX_CONNECTIONS_PER_IP", "--max-connections-per-ip", gateway_bit, "N",
+        "open WebSocket connections per client IP; past it 429 with Retry-After; 0 = "
+        "unlimited (behind a proxy every client has the proxy's IP)",
+        [](settings& s, sv v) { s.gateway.max_connections_per_ip = parse_whole(v, 0, 1'000'000); },
+        [](const settings& s) { return num(s.gateway.max_connections_per_ip); }},
+    setting_row{"WS_UPGRADE_RATE_PER_IP", "--upgrade-rate-per-ip", gateway_bit, "PER_SECOND",
+                "WebSocket upgrades per second per client IP (token bucket refill); past it "
+                "429 with Retry-After; 0 = off",
+                [](settings& s, sv v) {
+                  s.gateway.upgrade_rate_per_ip = v == "0" ? 0 : parse_number_above_zero(v, 1e6);
+                },
+                [](const settings& s) { return fmt::format("{}", s.gateway.upgrade_rate_per_ip); }},
+    setting_row{
+        "WS_UPGRADE_BURST_PER_IP", "--upgrade-burst-per-ip", gateway_bit, "N",
+        "upgrades one IP may make at once before WS_UPGRADE_RATE_PER_IP applies (the "
+        "bucket size); 0 = max(1, rate)",
+        [](settings& s, sv v) {
+          s.gateway.upgrade_burst_per_ip = static_cast<double>(parse_whole(v, 0, 1'000'000));
+        },
+        [](const settings& s) { return fmt::format("{}", s.gateway.upgrade_burst_per_ip); }},
+    setting_row{"WS_ADMIN_ADDR", "--ws-admin-addr", gateway_bit, "ADDR",
+                "gateway admin listener (e.g. 127.0.0.1:9100): when set, /metrics and /ready "
+                "are served only there and the public port keeps the WebSocket, /health and "
+                "the page; unset = everything on WS_ADDR",
+                [](settings& s, sv v) {
+                  auto a = parse_listen_address(v);
+                  s.gateway.admin_host = std::move(a.host);
+                  s.gateway.admin_port = a.port;
+                },
+                [](const settings& s) {
+                  return s.gateway.admin_host.empty()
+                             ? std::string()
+                             : format_listen_address({s.gateway.admin_host, s.gateway.admin_port});
+                }},
+    setting_row{"PUBLISHER_ADMIN_ADDR", "--publisher-admin-addr", publisher_bit, "ADDR",
+                "publisher admin listener (e.g. 127.0.0.1:9101): when set, GET /metrics is "
+                "served only there (with /health); unset = everything on PORT",
+                [](settings& s, sv v) {
+                  auto a = parse_listen_address(v);
+                  s.publisher.admin_host = std::move(a.host);
+                  s.publisher.admin_port = a.port;
+                },
+                [](const settings& s) {
+                  return s.publisher.admin_host.empty()
+                             ? std::string()
+                             : format_listen_address(
+                                   {s.publisher.admin_host, s.publisher.admin_port});
                 }},
     // Simulator
     setting_row{"SIM_TOKENS", "--tokens", sim_bit, "LIST", "tokens the simulator trades",

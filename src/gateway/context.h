@@ -7,8 +7,10 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <utility>
 
 #include "bus/consumer.h"
+#include "gateway/admission.h"
 #include "gateway/history.h"
 #include "gateway/log_limiter.h"
 #include "gateway/options.h"
@@ -19,21 +21,35 @@ namespace odin::gateway {
 
 struct context {
   context(const options& o, bus::consumer& c)
-      : opts(o), consumer(c), limits(resolve_guard_limits(o)), guard(limits) {}
+      : opts(o),
+        consumer(c),
+        limits(resolve_guard_limits(o)),
+        guard(limits),
+        origins(o.allowed_origins),
+        per_ip(per_ip_options{o.max_connections_per_ip, o.upgrade_rate_per_ip,
+                              o.upgrade_burst_per_ip, 65536 + o.max_connections}) {}
 
   const options& opts;
   bus::consumer& consumer;
   const guard_limits limits;  // resolved at start (cgroup files read once)
   resource_guard guard;
+  const origin_policy origins;  // WS_ALLOWED_ORIGINS
+  per_ip_limits per_ip;         // WS_MAX_CONNECTIONS_PER_IP, WS_UPGRADE_RATE/BURST_PER_IP
   std::atomic<std::size_t> connections{0};  // WebSocket sessions admitted, every shard
   std::atomic<bool> stopping{false};
   std::function<std::string()> render_metrics;  // the /metrics body (Prometheus text)
   history hist{history_options{opts.history_size, opts.history_ttl, opts.history_max_bytes}};
   class recovery_worker* recovery = nullptr;  // bus recovery; null = history only
   // Refusals are logged at most once per guard_interval per reason.
-  std::array<log_limiter, refusal_count> refusal_log{
-      log_limiter{opts.guard_interval}, log_limiter{opts.guard_interval},
-      log_limiter{opts.guard_interval}, log_limiter{opts.guard_interval}};
+  std::array<log_limiter, refusal_count> refusal_log =
+      limiters(opts.guard_interval, std::make_index_sequence<refusal_count>{});
+
+ private:
+  template <std::size_t... I>
+  static std::array<log_limiter, sizeof...(I)> limiters(std::chrono::milliseconds every,
+                                                        std::index_sequence<I...>) {
+    return {((void)I, log_limiter{every})...};
+  }
 };
 
 }  // namespace odin::gateway

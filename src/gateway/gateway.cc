@@ -14,6 +14,7 @@
 #include <prometheus/text_serializer.h>
 #include <boost/asio/ip/address.hpp>
 
+#include "gateway/admin_listener.h"
 #include "gateway/context.h"
 #include "gateway/dispatcher.h"
 #include "gateway/file_limit.h"
@@ -32,6 +33,7 @@ struct gateway::impl {
   }
 
   void start();
+  void log_admission() const;
   void stop();
   std::string render_metrics() const;
 
@@ -42,6 +44,8 @@ struct gateway::impl {
   std::vector<std::unique_ptr<shard>> shards;
   bus::replayer* replayer = nullptr;
   std::unique_ptr<recovery_worker> recovery;
+  std::unique_ptr<admin_listener> admin;  // WS_ADMIN_ADDR; on shard 0
+  uint16_t admin_port = 0;
   std::unique_ptr<dispatcher> disp;
   std::unique_ptr<gateway_probe> probe;
   std::unique_ptr<recovery_probe> recovery_metrics;
@@ -68,6 +72,17 @@ void gateway::impl::start() {
   shards[0]->listen({address, opts.port});
   port = shards[0]->port();
   for (unsigned i = 1; i < threads; ++i) shards[i]->listen({address, port});
+  if (!opts.admin_host.empty()) {
+    const auto admin_address = boost::asio::ip::make_address(opts.admin_host, ec);
+    if (ec) {
+      throw std::runtime_error("gateway: WS_ADMIN_ADDR host '" + opts.admin_host +
+                               "' is not an IP address");
+    }
+    admin = std::make_unique<admin_listener>(
+        *shards[0], boost::asio::ip::tcp::endpoint(admin_address, opts.admin_port));
+    admin_port = admin->port();
+    admin->start();
+  }
 
   std::vector<shard_inbox*> inboxes;
   std::vector<const shard_stats*> stats;
@@ -92,7 +107,18 @@ void gateway::impl::start() {
   for (auto& s : shards) s->start();
   disp->start();
   started = true;
-  spdlog::info("gateway: listening on {}:{} ({} I/O threads)", host, port, threads);
+  if (admin) {
+    spdlog::info(
+        "gateway: listening on {}:{} ({} I/O threads): WebSocket, /health and the page; admin "
+        "listener on {}:{}: /metrics, /ready, /health",
+        host, port, threads, opts.admin_host, admin_port);
+  } else {
+    spdlog::info(
+        "gateway: listening on {}:{} ({} I/O threads): WebSocket, page, /health, "
+        "/ready, /metrics (no WS_ADMIN_ADDR)",
+        host, port, threads);
+  }
+  log_admission();
   const guard_limits& l = ctx.limits;
   spdlog::info(
       "gateway: refusing upgrades above {}% CPU of {} ({}) or {} MiB resident ({}); duplicate "
@@ -108,6 +134,18 @@ void gateway::impl::start() {
       opts.recovery_timeout.count());
 }
 
+void gateway::impl::log_admission() const {
+  spdlog::info("gateway: browser origins allowed: {}",
+               opts.allowed_origins.empty() ? std::string("any (WS_ALLOWED_ORIGINS unset)")
+                                            : fmt::format("{} and the page's own host",
+                                                          fmt::join(opts.allowed_origins, ", ")));
+  spdlog::info(
+      "gateway: per client IP: {} connections, {} upgrades/s (burst {})",
+      opts.max_connections_per_ip > 0 ? std::to_string(opts.max_connections_per_ip) : "unlimited",
+      opts.upgrade_rate_per_ip > 0 ? fmt::format("{}", opts.upgrade_rate_per_ip) : "unlimited",
+      opts.upgrade_burst_per_ip > 0 ? fmt::format("{}", opts.upgrade_burst_per_ip) : "= rate");
+}
+
 void gateway::impl::stop() {
   if (!started || stopped) return;
   stopped = true;
@@ -116,6 +154,7 @@ void gateway::impl::stop() {
   for (auto& s : shards) open += s->session_count();
   spdlog::info("gateway: shutting down, closing {} clients with 1001", open);
   ctx.stopping.store(true);
+  if (admin) admin->close();
   for (auto& s : shards) s->begin_stop();
   disp->stop();
   if (recovery) recovery->stop();  // waiting clients get "not recovered" (they are closing)
@@ -130,6 +169,7 @@ void gateway::impl::stop() {
   const std::size_t left = remaining();
   for (auto& s : shards) s->stop_io();
   for (auto& s : shards) s->join();
+  admin.reset();  // its acceptor lives on shard 0's io_context
   spdlog::info("gateway: stopped ({} clients did not finish closing in time)", left);
 }
 
@@ -162,7 +202,8 @@ gateway::gateway(options opts, bus::consumer& consumer,
 
 gateway::~gateway() {
   stop();
-  impl_->disp.reset();  // before the shards: it holds their inboxes
+  impl_->disp.reset();   // before the shards: it holds their inboxes
+  impl_->admin.reset();  // before the shards: it uses shard 0's io_context
   impl_->shards.clear();
 }
 
@@ -176,6 +217,10 @@ void gateway::start() {
 
 uint16_t gateway::port() const {
   return impl_->port;
+}
+
+uint16_t gateway::admin_port() const {
+  return impl_->admin_port;
 }
 
 void gateway::add_collectable(std::weak_ptr<prometheus::Collectable> c) {

@@ -33,6 +33,8 @@ class gateway {
   void start();
   // The bound port (options.port may be 0).
   uint16_t port() const;
+  // The admin listener's port (WS_ADMIN_ADDR; useful with port 0); 0 when there is none.
+  uint16_t admin_port() const;
   // Extra metrics on /metrics (e.g. the bus's own). Thread-safe.
   void add_collectable(std::weak_ptr<prometheus::Collectable> c);
   // Stops accepting, closes every client with 1001, stops the consumer thread and joins;

@@ -13,23 +13,46 @@
 #include "gateway/session.h"
 #include "gateway/shard.h"
 #include "gateway/upgrade.h"
+#include "http/respond.h"
+#include "http/router.h"
 #include "web/assets.h"
 
 namespace odin::gateway {
 namespace beast = boost::beast;
-namespace http = beast::http;
+namespace bhttp = beast::http;
 using tcp = boost::asio::ip::tcp;
 
 namespace {
 
-constexpr std::string_view json_type = "application/json";
+using http::audience;
+using http::errc;
 constexpr std::size_t request_limit = 8192;  // header and body
 
-std::string endpoint_text(const tcp::socket& s) {
+tcp::endpoint remote_of(const tcp::socket& s) {
   boost::system::error_code ec;
-  const auto ep = s.remote_endpoint(ec);
-  if (ec) return "unknown";
+  auto ep = s.remote_endpoint(ec);
+  return ec ? tcp::endpoint() : ep;
+}
+
+std::string endpoint_text(const tcp::endpoint& ep) {
+  if (ep.port() == 0) return "unknown";
   return ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+// The operators' routes; the upgrade and the page are matched before these.
+const http::router<http_path> ops_routes = {
+    {"/health", http::verb::get, http_path::health, audience::any},
+    {"/ready", http::verb::get, http_path::ready, audience::ops},
+    {"/metrics", http::verb::get, http_path::metrics, audience::ops}};
+
+http_path label_of(std::string_view path, bool asset) {
+  if (path == "/") return http_path::root;
+  if (path == "/ws") return http_path::ws;
+  if (asset) return http_path::asset;
+  for (const auto& r : ops_routes.routes()) {
+    if (r.path == path) return r.id;
+  }
+  return http_path::other;
 }
 
 // The /ready body while not ready. A bus outage says since when (ms since the epoch and ISO
@@ -53,8 +76,17 @@ std::optional<std::string> not_ready_body(const bus::consumer& consumer) {
 
 }  // namespace
 
-http_connection::http_connection(shard& owner, tcp::socket socket)
-    : shard_(owner), stream_(std::move(socket)), peer_(endpoint_text(stream_.socket())) {}
+http_connection::http_connection(shard& owner, tcp::socket socket, http::listener on)
+    : shard_(owner),
+      stream_(std::move(socket)),
+      // With an admin listener (WS_ADMIN_ADDR), the shards' own acceptors are the public port.
+      listener_(on == http::listener::both && !owner.ctx().opts.admin_host.empty()
+                    ? http::listener::public_port
+                    : on) {
+  const tcp::endpoint ep = remote_of(stream_.socket());
+  peer_ip_ = ep.address();
+  peer_ = endpoint_text(ep);
+}
 
 void http_connection::start() {
   do_read();
@@ -64,21 +96,22 @@ void http_connection::do_read() {
   parser_.emplace();
   parser_->header_limit(request_limit);
   parser_->body_limit(request_limit);
+  path_ = http_path::other;
   stream_.expires_after(shard_.ctx().opts.handshake_timeout);
-  http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-                     self->on_read(ec);
-                   });
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                      self->on_read(ec);
+                    });
 }
 
 void http_connection::on_read(const boost::system::error_code& ec) {
-  if (ec == http::error::end_of_stream) {
+  if (ec == bhttp::error::end_of_stream) {
     boost::system::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     return;
   }
-  if (ec && ec.category() == http::make_error_code(http::error::end_of_stream).category()) {
-    return respond(status::bad_request, R"({"error":"malformed HTTP request"})", json_type, true);
+  if (ec && ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category()) {
+    return respond(http::error_reply(errc::bad_request, "malformed HTTP request"), true);
   }
   if (ec) return;  // timeout, reset: nothing to answer
   route();
@@ -86,111 +119,135 @@ void http_connection::on_read(const boost::system::error_code& ec) {
 
 void http_connection::route() {
   const http_request& req = parser_->get();
-  std::string_view path = req.target();
-  path = path.substr(0, path.find('?'));
-  context& ctx = shard_.ctx();
+  const std::string_view path = http::path_of(req.target());
+  const bool public_routes = listener_ != http::listener::admin_port;
+  const web::asset* page = public_routes ? web::find_asset(path) : nullptr;
+  path_ = label_of(path, page != nullptr);
   // `/` upgrades too (the plan's `wscat -c ws://host:3002`), but only a WebSocket upgrade
   // request: a plain GET / is the live page, below.
-  if (path == "/ws" || (path == "/" && asks_for_websocket(req))) return on_upgrade_request();
+  if (public_routes && (path == "/ws" || (path == "/" && asks_for_websocket(req)))) {
+    return on_upgrade_request();
+  }
   // The live page and its scripts (src/web): plain GETs only.
-  if (const web::asset* page = web::find_asset(path); page && !beast::websocket::is_upgrade(req)) {
-    return serve_asset(*page);
+  if (page && !beast::websocket::is_upgrade(req)) return serve_asset(*page);
+  serve_ops(path);
+}
+
+void http_connection::serve_ops(std::string_view path) {
+  const auto m = ops_routes.find(parser_->get().method(), path, listener_);
+  if (m.error == errc::not_found) {
+    return respond(http::error_reply(errc::not_found, "no such path"), false);
   }
-  const bool known = path == "/health" || path == "/ready" || path == "/metrics";
-  if (!known) return respond(status::not_found, R"({"error":"not found"})", json_type, false);
-  if (req.method() != http::verb::get) {
-    return respond(status::method_not_allowed, R"({"error":"only GET"})", json_type, false);
+  if (m.error == errc::method_not_allowed) {
+    return respond(http::error_reply(errc::method_not_allowed, "only GET").set("Allow", m.allow),
+                   false);
   }
-  if (path == "/health") return respond(status::ok, R"({"status":"ok"})", json_type, false);
-  if (path == "/metrics") {
-    return respond(status::ok, ctx.render_metrics(), "text/plain; version=0.0.4", false);
+  context& ctx = shard_.ctx();
+  switch (m.hit->id) {
+    case http_path::health:
+      return respond({status::ok, R"({"status":"ok"})", {}}, false);
+    case http_path::metrics:
+      return respond({status::ok, ctx.render_metrics(), {}}, false, "text/plain; version=0.0.4");
+    default:
+      break;
   }
   if (ctx.stopping.load(std::memory_order_relaxed)) {
-    return respond(status::service_unavailable,
-                   R"({"status":"not_ready","reason":"shutting down"})", json_type, false);
+    return respond(
+        {status::service_unavailable, R"({"status":"not_ready","reason":"shutting down"})", {}},
+        false);
   }
   if (auto why = not_ready_body(ctx.consumer)) {
-    return respond(status::service_unavailable, std::move(*why), json_type, false);
+    return respond({status::service_unavailable, std::move(*why), {}}, false);
   }
-  respond(status::ok, R"({"status":"ready"})", json_type, false);
+  respond({status::ok, R"({"status":"ready"})", {}}, false);
 }
 
 void http_connection::serve_asset(const web::asset& page) {
-  if (parser_->get().method() != http::verb::get) {
-    return respond(status::method_not_allowed, R"({"error":"only GET"})", json_type, false);
-  }
   const http_request& req = parser_->get();
-  response_.emplace(status::ok, req.version() == 10 ? 10 : 11);
-  response_->set(http::field::content_type, page.content_type);
-  response_->set(http::field::cache_control, "no-cache");
-  response_->set("X-Content-Type-Options", "nosniff");
-  if (page.is_page) {
-    response_->set("Content-Security-Policy", web::page_security_policy);
-    response_->set("Referrer-Policy", "no-referrer");
+  if (req.method() != bhttp::verb::get) {
+    return respond(http::error_reply(errc::method_not_allowed, "only GET").set("Allow", "GET"),
+                   false);
   }
-  response_->keep_alive(req.keep_alive());
-  response_->body() = std::string(page.body);
-  response_->prepare_payload();
+  const http::header security[] = {
+      {"X-Content-Type-Options", "nosniff"},
+      {"Cache-Control", "no-cache"},
+      {"Content-Security-Policy", std::string(web::page_security_policy)},
+      {"Referrer-Policy", "no-referrer"}};
+  shard_.stats().count_answer(path_, 200);
+  http::respond(response_, req, status::ok, std::string(page.body), page.content_type, true,
+                std::span(security, page.is_page ? 4 : 2));
   send_response();
 }
 
 void http_connection::on_upgrade_request() {
-  const upgrade_check check = check_upgrade(parser_->get());
-  if (!check.ok) return refuse(refusal::bad_request, status::bad_request, check.why);
+  const http_request& req = parser_->get();
+  const upgrade_check check = check_upgrade(req);
+  if (!check.ok) return refuse(refusal::bad_request, errc::bad_request, {}, check.why);
   context& ctx = shard_.ctx();
   if (ctx.stopping.load(std::memory_order_relaxed)) {
-    return respond(status::service_unavailable, R"({"error":"shutting down"})", json_type, true);
+    return respond(http::error_reply(errc::service_unavailable, "the gateway is shutting down",
+                                     "shutting_down"),
+                   true);
   }
+  const auto origin = req.find(bhttp::field::origin);
+  admission a = admit_upgrade(
+      ctx.origins, ctx.per_ip,
+      origin == req.end() ? std::nullopt : std::optional<std::string_view>(origin->value()),
+      req[bhttp::field::host], peer_ip_);
+  if (a.refused) return refuse(*a.refused, a.error, {}, a.why, a.retry_after_s);
   if (ctx.connections.fetch_add(1, std::memory_order_relaxed) >= ctx.opts.max_connections) {
     ctx.connections.fetch_sub(1, std::memory_order_relaxed);
-    return refuse(refusal::limit, status::service_unavailable, "connection limit reached");
+    return refuse(refusal::limit, errc::service_unavailable, "too_many_connections",
+                  "connection limit reached");
   }
   switch (ctx.guard.check()) {
     case resource_guard::verdict::ok:
-      return upgrade(check.key);
+      return upgrade(check.key, std::move(a.slot));
     case resource_guard::verdict::cpu:
       ctx.connections.fetch_sub(1, std::memory_order_relaxed);
-      return refuse(refusal::cpu, status::service_unavailable, "CPU above the reject threshold");
+      return refuse(refusal::cpu, errc::service_unavailable, "overloaded",
+                    "CPU above the reject threshold");
     case resource_guard::verdict::memory:
       ctx.connections.fetch_sub(1, std::memory_order_relaxed);
-      return refuse(refusal::memory, status::service_unavailable, "memory above the limit");
+      return refuse(refusal::memory, errc::service_unavailable, "overloaded",
+                    "memory above the limit");
   }
 }
 
-void http_connection::upgrade(std::string_view key) {
+void http_connection::upgrade(std::string_view key, ip_slot slot) {
   stream_.expires_never();
+  shard_.stats().count_answer(path_, 101);
   const auto early = buffer_.data();  // bytes the client sent after its request
   std::string_view early_bytes(static_cast<const char*>(early.data()), early.size());
   auto s = std::make_shared<session>(shard_, stream_.release_socket(), peer_);
+  s->hold(std::move(slot));
   shard_.add_session(s);
   s->start(render_switching_protocols(key), early_bytes);
 }
 
-void http_connection::refuse(refusal reason, status code, std::string_view why) {
+void http_connection::refuse(refusal reason, errc e, std::string_view code, std::string_view why,
+                             int retry_after_s) {
   shard_.stats().count_refusal(reason);
   const auto r = static_cast<std::size_t>(reason);
   if (auto suppressed = shard_.ctx().refusal_log[r].allow()) {
     spdlog::warn("gateway: refused WebSocket upgrade from {} ({}): {} ({} more suppressed)", peer_,
                  refusal_names[r], why, *suppressed);
   }
-  respond(code, std::string(R"({"error":")").append(why).append("\"}"), json_type, true);
+  http::reply reply = http::error_reply(e, why, code);
+  if (retry_after_s > 0) reply.set("Retry-After", std::to_string(retry_after_s));
+  respond(std::move(reply), true);
 }
 
-void http_connection::respond(status code, std::string body, std::string_view content_type,
-                              bool close) {
-  const http_request& req = parser_->get();
-  response_.emplace(code, req.version() == 10 ? 10 : 11);
-  response_->set(http::field::content_type, content_type);
-  response_->set(http::field::cache_control, "no-store");
-  response_->keep_alive(!close && req.keep_alive());
-  response_->body() = std::move(body);
-  response_->prepare_payload();
+void http_connection::respond(http::reply r, bool close, std::string_view content_type) {
+  shard_.stats().count_answer(path_, static_cast<int>(r.status));
+  http::respond(response_, parser_->get(), r.status, std::move(r.body), content_type, !close,
+                r.headers);
   send_response();
 }
 
 void http_connection::send_response() {
   const bool last = !response_->keep_alive();
-  http::async_write(
+  bhttp::async_write(
       stream_, *response_,
       [self = shared_from_this(), last](const boost::system::error_code& ec, std::size_t) {
         if (ec) return;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace odin::gateway {
 
@@ -49,6 +50,18 @@ struct options {
   std::size_t history_max_bytes = 32 * 1024 * 1024;  // WS_HISTORY_MAX_BYTES, every channel
   std::size_t recovery_max_events = 1000;  // WS_RECOVERY_MAX_EVENTS: more missed = not recovered
   std::chrono::milliseconds recovery_timeout{5000};  // WS_RECOVERY_TIMEOUT: a bus fetch's deadline
+
+  // Admission (issue 9): which browser origins may connect and how much one IP may do.
+  // WS_ALLOWED_ORIGINS: exact origins; empty or "*" = any (an Origin naming the request's own
+  // Host is always allowed: the gateway's page). A listed-but-foreign Origin gets 403.
+  std::vector<std::string> allowed_origins;
+  std::size_t max_connections_per_ip = 0;  // WS_MAX_CONNECTIONS_PER_IP: 429 past it; 0 = off
+  double upgrade_rate_per_ip = 0;          // WS_UPGRADE_RATE_PER_IP: upgrades/s per IP; 0 = off
+  double upgrade_burst_per_ip = 0;         // WS_UPGRADE_BURST_PER_IP: bucket size; 0 = max(1, rate)
+  // ADMIN_ADDR for the gateway (WS_ADMIN_ADDR): when admin_port is set, /metrics and /ready
+  // are served only there and the public port serves the WebSocket, /health and the page.
+  std::string admin_host;   // "" = no admin listener
+  uint16_t admin_port = 0;  // 0 with a host = pick a free port (tests)
 
   std::size_t shard_inbox_frames = 65536;  // frames a shard may have pending before the
                                            // consumer pauses the bus (backpressure)

@@ -96,6 +96,20 @@ void gateway_probe::collect_ws(std::vector<MetricFamily>& out) const {
     add_sample(rejected, sum(shards_, [r](const shard_stats& s) { return s.refused[r].value(); }),
                {{"reason", refusal_names[r]}});
   }
+  auto& answers =
+      add_family(out, "ws_http_requests_total",
+                 "HTTP answers of the gateway (101 = upgraded), by path and status", counter);
+  for (std::size_t p = 0; p < http_path_count; ++p) {
+    for (std::size_t st = 0; st < http::status_slot_count; ++st) {
+      const double n =
+          sum(shards_, [p, st](const shard_stats& s) { return s.http_answers[p][st].value(); });
+      if (n == 0) continue;
+      const std::string status = st < http::counted_statuses.size()
+                                     ? std::to_string(http::counted_statuses[st])
+                                     : std::string("other");
+      add_sample(answers, n, {{"path", http_path_names[p]}, {"status", status}});
+    }
+  }
   add_one(out, "ws_messages_sent_total", "Frames written to sockets (events and replies)", counter,
           sum(shards_, [](const shard_stats& s) { return s.messages_sent.value(); }));
   add_one(out, "ws_events_sent_total", "Event frames written to sockets (deliveries)", counter,

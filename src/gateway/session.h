@@ -27,6 +27,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "gateway/admission.h"
 #include "gateway/catch_up.h"
 #include "gateway/channel_set.h"
 #include "gateway/outbound_queue.h"
@@ -75,6 +76,8 @@ class session : public std::enable_shared_from_this<session> {
   void abort() { teardown(); }
 
   const std::string& peer() const { return peer_; }
+  // Keeps the client IP's connection slot (WS_MAX_CONNECTIONS_PER_IP) until the session ends.
+  void hold(ip_slot slot) { ip_slot_ = std::move(slot); }
   std::size_t subscription_count() const { return channels_.size(); }
 
  private:
@@ -113,6 +116,7 @@ class session : public std::enable_shared_from_this<session> {
   shard& shard_;
   boost::asio::ip::tcp::socket socket_;
   std::string peer_;
+  ip_slot ip_slot_;       // released when the session is destroyed
   std::string identity_;  // authenticated owner; none yet
   protocol::ws::frame_parser parser_;
   outbound_queue queue_;

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "gateway/record_filter.h"
+#include "http/status_slots.h"
 #include "protocol/client_protocol.h"
 
 namespace odin::gateway {
@@ -57,10 +58,28 @@ class local_histogram {
   local_counter sum_us_;
 };
 
-enum class refusal : uint8_t { limit, cpu, memory, bad_request };
-inline constexpr std::size_t refusal_count = 4;
-inline constexpr std::array<const char*, refusal_count> refusal_names = {"limit", "cpu", "memory",
-                                                                         "bad_request"};
+// Why an upgrade was refused (ws_connections_rejected_total{reason}). `unauthorized` is the
+// identity check's 401 (upgrade_auth).
+enum class refusal : uint8_t {
+  limit,
+  cpu,
+  memory,
+  bad_request,
+  origin,
+  per_ip_connections,
+  per_ip_rate,
+  unauthorized
+};
+inline constexpr std::size_t refusal_count = 8;
+inline constexpr std::array<const char*, refusal_count> refusal_names = {
+    "limit",       "cpu",         "memory", "bad_request", "origin", "per_ip_connections",
+    "per_ip_rate", "unauthorized"};
+
+// Paths of the gateway's HTTP answers (ws_http_requests_total{path}): known paths only.
+enum class http_path : uint8_t { root, ws, health, ready, metrics, asset, other };
+inline constexpr std::size_t http_path_count = 7;
+inline constexpr std::array<const char*, http_path_count> http_path_names = {
+    "/", "/ws", "/health", "/ready", "/metrics", "asset", "other"};
 inline constexpr std::size_t client_error_count = 12;  // protocol::error_code values
 static_assert(static_cast<std::size_t>(protocol::error_code::invalid_position) + 1 ==
               client_error_count);
@@ -89,9 +108,14 @@ struct alignas(64) shard_stats {
   local_counter replayed_bus;          // events replayed from the bus
   local_counter snapshots_sent;
   local_histogram recovery_latency;  // subscribe with since/snapshot → its reply and replay queued
+  // HTTP answers by path and status (http::status_slot), 101 included.
+  std::array<std::array<local_counter, http::status_slot_count>, http_path_count> http_answers;
 
   void count_error(protocol::error_code c) { client_errors[static_cast<std::size_t>(c)].add(); }
   void count_refusal(refusal r) { refused[static_cast<std::size_t>(r)].add(); }
+  void count_answer(http_path p, int status) {
+    http_answers[static_cast<std::size_t>(p)][http::status_slot(status)].add();
+  }
 };
 
 // Written by the dispatcher thread.

@@ -6,7 +6,9 @@
 // answers only when the bus has answered for every event: the records go to the producer
 // and the answer is written from the batch's completion, posted back to this connection's
 // strand — no I/O thread waits for the bus.
-// Lives on its strand; kept alive by its pending handlers.
+// Routing, answers and error bodies come from src/http (one table for both servers); the
+// POST /events flow is in connection_events.cc. Lives on its strand; kept alive by its
+// pending handlers.
 #include <array>
 #include <memory>
 #include <optional>
@@ -21,6 +23,8 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "http/error_reply.h"
+#include "http/listener.h"
 #include "publisher/publish_batch.h"
 #include "publisher/publish_claims.h"
 #include "publisher/replies.h"
@@ -30,7 +34,9 @@ namespace odin::publisher {
 
 class connection : public std::enable_shared_from_this<connection> {
  public:
-  connection(server_context& ctx, boost::asio::ip::tcp::socket socket);
+  // `on`: which routes this socket's listener serves (the admin port, ADMIN_ADDR).
+  connection(server_context& ctx, boost::asio::ip::tcp::socket socket,
+             http::listener on = http::listener::both);
   ~connection();
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
@@ -60,9 +66,9 @@ class connection : public std::enable_shared_from_this<connection> {
                publish_claims claims);
   void on_published(const std::shared_ptr<publish_batch>& batch, bool timed_out);
   void respond_answer(const answer& a);
-  void respond(status code, std::string body, bool close,
-               std::string_view content_type = "application/json", std::string_view allow = {});
-  void respond_error(status code, std::string_view error, std::string_view message, bool close);
+  static simdjson::dom::parser& json_parser();  // one per thread
+  void respond(http::reply r, bool close, std::string_view content_type = "application/json");
+  void respond_error(http::errc e, std::string_view code, std::string_view message, bool close);
   void on_written(const error_code& ec, bool last);
   void linger_close();
   void drain();
@@ -73,15 +79,15 @@ class connection : public std::enable_shared_from_this<connection> {
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::optional<boost::beast::http::response<boost::beast::http::string_body>> response_;
   boost::beast::http::response<boost::beast::http::empty_body> continue_;
-  boost::asio::steady_timer deadline_;    // the whole-request deadline
-  boost::asio::steady_timer ack_timer_;   // ack_timeout of the batch in flight
+  boost::asio::steady_timer deadline_;   // the whole-request deadline
+  boost::asio::steady_timer ack_timer_;  // ack_timeout of the batch in flight
+  http::listener listener_;
   std::shared_ptr<publish_batch> batch_;  // the batch this connection waits for
   std::string_view route_ = "other";      // metrics label of the current request
   bool reading_ = false;
   bool timed_out_ = false;
-  int retry_after_ = 0;         // the next answer's Retry-After (seconds), 0: none
   bool replayed_ = false;       // the next answer is a replay (Idempotent-Replayed: true)
-  std::string_view challenge_;  // the next answer's WWW-Authenticate value ("": none)
+  std::string_view challenge_;  // the WWW-Authenticate value of a 401 ("": none)
   std::size_t drained_ = 0;
   std::array<char, 4096> scratch_{};  // bytes read and dropped while closing
 };

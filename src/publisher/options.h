@@ -43,6 +43,10 @@ struct options {
   // PUBLISHER_ALLOW_ANONYMOUS: no keys and yet listening beyond loopback, on purpose
   // (config/publisher_access.h decides the address; the server only logs it).
   bool allow_anonymous = false;
+  // PUBLISHER_ADMIN_ADDR: when admin_host is set, GET /metrics is served only on this second
+  // listener (with /health); the public port keeps the API, /stats and /health.
+  std::string admin_host;   // "" = no admin listener
+  uint16_t admin_port = 0;  // 0 = any free port (tests)
 };
 
 }  // namespace odin::publisher

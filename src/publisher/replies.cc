@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "http/error_reply.h"
 #include "protocol/client_protocol.h"
 
 namespace odin::publisher {
@@ -76,12 +77,7 @@ std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
 }
 
 std::string error_body(std::string_view code, std::string_view message) {
-  std::string out = "{";
-  append_text(out, "error", code);
-  out += ',';
-  append_text(out, "message", message);
-  out += '}';
-  return out;
+  return http::error_body(code, message);
 }
 
 std::string ingest_error_body(const ingest_error& e) {

@@ -14,6 +14,7 @@
 
 namespace odin::publisher {
 
+// http::error_body (one form for every server's errors).
 std::string error_body(std::string_view code, std::string_view message);
 
 // At most `max_bytes` of the UTF-8 text `s`, never cutting a character in two (for quoting

@@ -12,6 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "http/listener.h"
 #include "publisher/connection.h"
 #include "publisher/metered_producer.h"
 #include "publisher/server_context.h"
@@ -39,13 +40,14 @@ struct server::impl {
         gate_(std::make_shared<dispatch_gate>(*ioc_)),
         ctx_(o, own_meter_ ? *own_meter_ : *as_metered(producer), simulator, registry_, gate_),
         strand_(asio::make_strand(*ioc_)),
-        acceptor_(std::in_place, *strand_),
-        retry_(std::in_place, *strand_) {}
+        acceptor_(std::in_place, *strand_) {}
 
   ~impl() { stop(); }
 
   void start();
-  void accept();
+  uint16_t bind(tcp::acceptor& a, const std::string& host, uint16_t port, std::string_view what);
+  void accept(tcp::acceptor& a, http::listener on);
+  void log_access() const;
   void stop();
 
   std::shared_ptr<prometheus::Registry> registry_;
@@ -55,27 +57,40 @@ struct server::impl {
   server_context ctx_;
   std::optional<asio::strand<asio::io_context::executor_type>> strand_;  // the acceptor's
   std::optional<tcp::acceptor> acceptor_;
-  std::optional<asio::steady_timer> retry_;  // accept errors (out of descriptors) pause briefly
+  std::optional<tcp::acceptor> admin_acceptor_;  // PUBLISHER_ADMIN_ADDR
   std::vector<std::thread> threads_;
   uint16_t port_ = 0;
+  uint16_t admin_port_ = 0;
   bool started_ = false;
   bool stopped_ = false;
 };
 
+uint16_t server::impl::bind(tcp::acceptor& a, const std::string& host, uint16_t port,
+                            std::string_view what) {
+  try {
+    const tcp::endpoint ep(asio::ip::make_address(host), port);
+    a.open(ep.protocol());
+    a.set_option(asio::socket_base::reuse_address(true));
+    a.bind(ep);
+    a.listen(asio::socket_base::max_listen_connections);
+    return a.local_endpoint().port();
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error(fmt::format("publisher: cannot listen on {}{}:{}: {}", what, host,
+                                         port, e.code().message()));
+  }
+}
+
 void server::impl::start() {
   const options& o = ctx_.opts;
-  try {
-    const tcp::endpoint ep(asio::ip::make_address(o.host), o.port);
-    acceptor_->open(ep.protocol());
-    acceptor_->set_option(asio::socket_base::reuse_address(true));
-    acceptor_->bind(ep);
-    acceptor_->listen(asio::socket_base::max_listen_connections);
-    port_ = acceptor_->local_endpoint().port();
-  } catch (const boost::system::system_error& e) {
-    throw std::runtime_error(
-        fmt::format("publisher: cannot listen on {}:{}: {}", o.host, o.port, e.code().message()));
+  port_ = bind(*acceptor_, o.host, o.port, "");
+  const bool admin = !o.admin_host.empty();
+  if (admin) {
+    admin_acceptor_.emplace(*strand_);
+    admin_port_ = bind(*admin_acceptor_, o.admin_host, o.admin_port,
+                       "the admin address (PUBLISHER_ADMIN_ADDR) ");
+    accept(*admin_acceptor_, http::listener::admin_port);
   }
-  accept();
+  accept(*acceptor_, admin ? http::listener::public_port : http::listener::both);
   const unsigned n = std::max(1u, o.io_threads);
   for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { ioc_->run(); });
   started_ = true;
@@ -83,6 +98,19 @@ void server::impl::start() {
                o.strict_schemas
                    ? "strict schemas: events with undeclared fields are refused"
                    : "undeclared event fields are passed through (PUBLISHER_STRICT_SCHEMAS=false)");
+  if (admin) {
+    spdlog::info(
+        "publisher: admin listener on {}:{} (GET /metrics, /health); the API port {} "
+        "serves no /metrics",
+        o.admin_host, admin_port_, port_);
+  } else {
+    spdlog::info("publisher: GET /metrics on the API port {} (no PUBLISHER_ADMIN_ADDR)", port_);
+  }
+  log_access();
+}
+
+void server::impl::log_access() const {
+  const options& o = ctx_.opts;
   if (!o.api_keys.empty()) {
     spdlog::info(
         "publisher: POST /events and POST /control need an API key ({} configured; "
@@ -102,28 +130,29 @@ void server::impl::start() {
   }
 }
 
-void server::impl::accept() {
-  acceptor_->async_accept(asio::make_strand(*ioc_),
-                          [this](const boost::system::error_code& ec, tcp::socket socket) {
-                            if (ec == asio::error::operation_aborted || !acceptor_->is_open())
-                              return;
-                            if (ec) {
-                              spdlog::warn("publisher: accept failed: {}", ec.message());
-                              retry_->expires_after(std::chrono::milliseconds(100));
-                              retry_->async_wait([this](const boost::system::error_code& e) {
-                                if (!e) accept();
-                              });
-                              return;
-                            }
-                            const bool busy = ctx_.connections.load() >= ctx_.opts.max_connections;
-                            auto c = std::make_shared<connection>(ctx_, std::move(socket));
-                            if (busy) {
-                              c->refuse_busy();
-                            } else {
-                              c->start();
-                            }
-                            accept();
-                          });
+void server::impl::accept(tcp::acceptor& a, http::listener on) {
+  a.async_accept(asio::make_strand(*ioc_), [this, &a, on](const boost::system::error_code& ec,
+                                                          tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !a.is_open()) return;
+    if (ec) {
+      spdlog::warn("publisher: accept failed: {}", ec.message());
+      // Out of descriptors, say: pause briefly (a timer per wait:
+      // both acceptors may be waiting).
+      auto t = std::make_shared<asio::steady_timer>(*strand_, std::chrono::milliseconds(100));
+      t->async_wait([this, &a, on, t](const boost::system::error_code& e) {
+        if (!e && a.is_open()) accept(a, on);
+      });
+      return;
+    }
+    const bool busy = ctx_.connections.load() >= ctx_.opts.max_connections;
+    auto c = std::make_shared<connection>(ctx_, std::move(socket), on);
+    if (busy) {
+      c->refuse_busy();
+    } else {
+      c->start();
+    }
+    accept(a, on);
+  });
 }
 
 void server::impl::stop() {
@@ -134,7 +163,7 @@ void server::impl::stop() {
   asio::post(*strand_, [this] {
     boost::system::error_code ignored;
     acceptor_->close(ignored);
-    retry_->cancel();
+    if (admin_acceptor_) admin_acceptor_->close(ignored);
   });
   const auto deadline = std::chrono::steady_clock::now() + ctx_.opts.shutdown_timeout;
   while (ctx_.in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
@@ -151,8 +180,8 @@ void server::impl::stop() {
   // Destroying the io_context destroys the pending handlers and with them the connections
   // (closing their sockets). They use ctx_, so this happens here, while ctx_ is alive; the
   // I/O objects go before their io_context.
-  retry_.reset();
   acceptor_.reset();
+  admin_acceptor_.reset();
   strand_.reset();
   ioc_.reset();
   spdlog::info("publisher: stopped");
@@ -173,6 +202,10 @@ void server::start() {
 
 uint16_t server::port() const {
   return impl_->port_;
+}
+
+uint16_t server::admin_port() const {
+  return impl_->admin_port_;
 }
 
 void server::stop() {

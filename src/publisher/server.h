@@ -1,8 +1,9 @@
 #pragma once
 // The publisher's HTTP ingest server (the plan's "API Backend" side): POST /events,
-// POST /control, GET /stats, GET /health, GET /metrics on one port. See README.md for the
-// API. Threads: options.io_threads I/O threads on one io_context (each connection on its
-// own strand); bus completions arrive on the producer's threads and are posted back.
+// POST /control, GET /stats, GET /health, GET /metrics on one port — or, with an admin
+// address (options.admin_host, PUBLISHER_ADMIN_ADDR), GET /metrics and /health on a second one. See
+// README.md for the API. Threads: options.io_threads I/O threads on one io_context (each connection
+// on its own strand); bus completions arrive on the producer's threads and are posted back.
 #include <cstdint>
 #include <memory>
 
@@ -39,6 +40,8 @@ class server {
   void start();
   // The bound port (useful with options.port = 0).
   uint16_t port() const;
+  // The admin listener's port (PUBLISHER_ADMIN_ADDR; useful with port 0); 0 when none.
+  uint16_t admin_port() const;
   // Stops accepting, gives requests waiting for the bus up to options.shutdown_timeout to be
   // answered, then closes every connection and joins the threads. Idempotent. The producer is
   // not flushed here (the caller owns it).
