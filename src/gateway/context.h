@@ -6,7 +6,10 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
+
+#include "auth/jwt_verifier.h"
 
 #include "bus/consumer.h"
 #include "gateway/history.h"
@@ -17,15 +20,27 @@
 
 namespace odin::gateway {
 
+// The token verifier for WS_AUTH=optional|required (null when off). Throws
+// std::invalid_argument when auth is on and no key is configured or a key file is bad.
+std::unique_ptr<auth::jwt_verifier> make_verifier(const options& o);
+
 struct context {
   context(const options& o, bus::consumer& c)
-      : opts(o), consumer(c), limits(resolve_guard_limits(o)), guard(limits) {}
+      : opts(o),
+        consumer(c),
+        limits(resolve_guard_limits(o)),
+        guard(limits),
+        verifier(make_verifier(o)) {}
+
+  // Seconds since the epoch by the clock tokens are checked against (options.auth.clock).
+  int64_t now_seconds() const;
 
   const options& opts;
   bus::consumer& consumer;
   const guard_limits limits;  // resolved at start (cgroup files read once)
   resource_guard guard;
-  std::atomic<std::size_t> connections{0};  // WebSocket sessions admitted, every shard
+  const std::unique_ptr<auth::jwt_verifier> verifier;  // null when options.auth.mode is off
+  std::atomic<std::size_t> connections{0};             // WebSocket sessions admitted, every shard
   std::atomic<bool> stopping{false};
   std::function<std::string()> render_metrics;  // the /metrics body (Prometheus text)
   history hist{history_options{opts.history_size, opts.history_ttl, opts.history_max_bytes}};
@@ -33,7 +48,8 @@ struct context {
   // Refusals are logged at most once per guard_interval per reason.
   std::array<log_limiter, refusal_count> refusal_log{
       log_limiter{opts.guard_interval}, log_limiter{opts.guard_interval},
-      log_limiter{opts.guard_interval}, log_limiter{opts.guard_interval}};
+      log_limiter{opts.guard_interval}, log_limiter{opts.guard_interval},
+      log_limiter{opts.guard_interval}};
 };
 
 }  // namespace odin::gateway

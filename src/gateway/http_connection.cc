@@ -62,7 +62,8 @@ void http_connection::start() {
 
 void http_connection::do_read() {
   parser_.emplace();
-  parser_->header_limit(request_limit);
+  // Room for an 8 KiB token (?token= or Authorization): a larger one is a 401 too_large.
+  parser_->header_limit(2 * request_limit);
   parser_->body_limit(request_limit);
   stream_.expires_after(shard_.ctx().opts.handshake_timeout);
   http::async_read(stream_, buffer_, *parser_,
@@ -138,6 +139,9 @@ void http_connection::on_upgrade_request() {
   const upgrade_check check = check_upgrade(parser_->get());
   if (!check.ok) return refuse(refusal::bad_request, status::bad_request, check.why);
   context& ctx = shard_.ctx();
+  auto who = authorize_upgrade(parser_->get().target(), parser_->get()[http::field::authorization],
+                               ctx.opts.auth.mode, ctx.verifier.get());
+  if (!who) return refuse_unauthorized(who.error());
   if (ctx.stopping.load(std::memory_order_relaxed)) {
     return respond(status::service_unavailable, R"({"error":"shutting down"})", json_type, true);
   }
@@ -147,7 +151,7 @@ void http_connection::on_upgrade_request() {
   }
   switch (ctx.guard.check()) {
     case resource_guard::verdict::ok:
-      return upgrade(check.key);
+      return upgrade(check.key, std::move(who).value());
     case resource_guard::verdict::cpu:
       ctx.connections.fetch_sub(1, std::memory_order_relaxed);
       return refuse(refusal::cpu, status::service_unavailable, "CPU above the reject threshold");
@@ -157,11 +161,11 @@ void http_connection::on_upgrade_request() {
   }
 }
 
-void http_connection::upgrade(std::string_view key) {
+void http_connection::upgrade(std::string_view key, identity who) {
   stream_.expires_never();
   const auto early = buffer_.data();  // bytes the client sent after its request
   std::string_view early_bytes(static_cast<const char*>(early.data()), early.size());
-  auto s = std::make_shared<session>(shard_, stream_.release_socket(), peer_);
+  auto s = std::make_shared<session>(shard_, stream_.release_socket(), peer_, std::move(who));
   shard_.add_session(s);
   s->start(render_switching_protocols(key), early_bytes);
 }
@@ -174,6 +178,25 @@ void http_connection::refuse(refusal reason, status code, std::string_view why) 
                  refusal_names[r], why, *suppressed);
   }
   respond(code, std::string(R"({"error":")").append(why).append("\"}"), json_type, true);
+}
+
+// The token itself is never logged: the reason is a jwt_errc name, the detail its description.
+void http_connection::refuse_unauthorized(const upgrade_denial& d) {
+  shard_.stats().count_refusal(refusal::unauthorized);
+  const auto r = static_cast<std::size_t>(refusal::unauthorized);
+  if (auto suppressed = shard_.ctx().refusal_log[r].allow()) {
+    spdlog::warn("gateway: refused WebSocket upgrade from {} (401 {}): {} ({} more suppressed)",
+                 peer_, d.reason, d.detail, *suppressed);
+  }
+  const http_request& req = parser_->get();
+  response_.emplace(status::unauthorized, req.version() == 10 ? 10 : 11);
+  response_->set(http::field::content_type, json_type);
+  response_->set(http::field::cache_control, "no-store");
+  response_->set(http::field::www_authenticate, www_authenticate(d));
+  response_->keep_alive(false);
+  response_->body() = unauthorized_body(d);
+  response_->prepare_payload();
+  send_response();
 }
 
 void http_connection::respond(status code, std::string body, std::string_view content_type,

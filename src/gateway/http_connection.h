@@ -15,6 +15,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "gateway/stats.h"
+#include "gateway/upgrade_auth.h"
 
 namespace odin::gateway {
 
@@ -38,8 +39,9 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
   void route();
   void on_upgrade_request();
   void serve_asset(const web::asset& page);
-  void upgrade(std::string_view key);
+  void upgrade(std::string_view key, identity who);
   void refuse(refusal reason, status code, std::string_view why);
+  void refuse_unauthorized(const upgrade_denial& d);  // 401, upgrade_auth.h
   void respond(status code, std::string body, std::string_view content_type, bool close);
   void send_response();  // writes response_, then reads the next request or shuts down
 

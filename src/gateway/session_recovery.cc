@@ -31,7 +31,9 @@ void session::begin_catch_up(const protocol::request& req, std::vector<std::stri
     if (c.since) {
       look_up_since(c, i);
     } else if (req.snapshot) {
-      if (frame* f = shard_.ctx().hist.latest(c.name)) {
+      const history& hist = shard_.ctx().hist;
+      if (frame* f =
+              restricted(c.name) ? hist.latest_owned(c.name, identity_.sub) : hist.latest(c.name)) {
         c.snapshot = render_flagged(*f, snapshot_flag);
         c.after = f->offset();
         f->release();
@@ -109,6 +111,7 @@ bool session::behind_seam(const frame& f) {
 }
 
 void session::push_replayed(frame* f) {
+  if (!may_read(*f)) return f->release();  // another user's balance: never replayed
   shard_frame* sf = shard_.pool().adopt(f);
   if (state_ != state::open || over_queue_limit(f->size())) return shard_.pool().drop(sf);
   queue_.push(sf);

@@ -57,13 +57,12 @@ class local_histogram {
   local_counter sum_us_;
 };
 
-enum class refusal : uint8_t { limit, cpu, memory, bad_request };
-inline constexpr std::size_t refusal_count = 4;
-inline constexpr std::array<const char*, refusal_count> refusal_names = {"limit", "cpu", "memory",
-                                                                         "bad_request"};
-inline constexpr std::size_t client_error_count = 12;  // protocol::error_code values
-static_assert(static_cast<std::size_t>(protocol::error_code::invalid_position) + 1 ==
-              client_error_count);
+enum class refusal : uint8_t { limit, cpu, memory, bad_request, unauthorized };
+inline constexpr std::size_t refusal_count = 5;
+inline constexpr std::array<const char*, refusal_count> refusal_names = {
+    "limit", "cpu", "memory", "bad_request", "unauthorized"};
+inline constexpr std::size_t client_error_count = 14;  // protocol::error_code values
+static_assert(static_cast<std::size_t>(protocol::error_code::forbidden) + 1 == client_error_count);
 
 // Written by one shard's thread.
 struct alignas(64) shard_stats {
