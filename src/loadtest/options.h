@@ -54,6 +54,11 @@ struct options {
   std::vector<int> server_pids;  // processes whose CPU and RSS the report includes
   bool live = true;              // the line each second
   std::string report_file;
+  // Access tokens on ?token= (client_token.h): minted per client (sub user-<i>) from
+  // jwt_secret, or one fixed token; none when both are empty.
+  std::string jwt_secret;
+  std::string token;
+  int64_t token_ttl_s = 3600;
 
   // Set by the worker pool for its children: this process drives clients
   // [first_client, first_client + target) of the whole run.
