@@ -37,9 +37,10 @@ bool session::may_read(const frame& f) const {
 // identity (a refresh); anything else leaves it as it was, with an error reply.
 void session::apply_auth(const protocol::request& req) {
   const auth::jwt_verifier* verifier = shard_.ctx().verifier.get();
-  if (verifier == nullptr) {
-    return reply_error(protocol::error_code::unauthorized,
-                       "tokens are not checked on this server (WS_AUTH=off)", req.id_json);
+  if (verifier == nullptr) {  // as a server without `auth`: clients keep the token for later
+    return reply_error(protocol::error_code::unknown_type,
+                       "\"auth\": tokens are not checked on this server (WS_AUTH=off)",
+                       req.id_json);
   }
   auto verified = verifier->verify(req.token);
   if (!verified) {

@@ -180,6 +180,9 @@ TEST_F(auth_flow, EachUserGetsOnlyTheirOwnBalancesAndAdminsAll) {
 TEST_F(auth_flow, PublicBalancesOptInServesAnonymousClients) {
   start_auth(auth_mode::off, true);
   auto anon = connect_client();
+  // Auth off: `auth` is answered as by a server without it.
+  const json off = request(*anon, R"({"type":"auth","token":"a.b.c","id":2})");
+  EXPECT_EQ(off.value("code", ""), "unknown_type") << off.dump();
   subscribe(*anon, R"({"type":"subscribe","channels":["BTC.balances"]})", "subscribed");
   const pushed p1 = push_value(kind::balances, "BTC", balance_value("BTC", "user-a", 1));
   const pushed p2 = push_value(kind::balances, "BTC", balance_value("BTC", "user-b", 2));
