@@ -49,6 +49,13 @@ void add_flags(CLI::App& cmd, loadtest_flags& f) {
                  "Each client takes K tokens at random (seeded); 0 = all tokens")
       ->capture_default_str();
   cmd.add_option("--report", o.report_file, "Write the JSON report to FILE");
+  cmd.add_option("--jwt-secret", o.jwt_secret,
+                 "Mint an HS256 access token per client (sub user-<i>, the client index) with "
+                 "this secret and send it as ?token= (the gateway's WS_JWT_SECRET)");
+  cmd.add_option("--token", o.token, "Send this one access token as ?token= from every client")
+      ->excludes("--jwt-secret");
+  cmd.add_option("--token-ttl", o.token_ttl_s, "Lifetime of minted tokens, in seconds")
+      ->capture_default_str();
   cmd.add_option("--source-ips", f.source_ips,
                  "Local addresses, round-robin: 127.0.0.2-127.0.0.200 or a comma list");
   cmd.add_option("--workers", o.workers,

@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "config/env_file.h"
+#include "config/gateway_auth.h"
 #include "config/kafka_security.h"
 #include "config/publisher_access.h"
 #include "config/value_parsers.h"
@@ -141,6 +142,7 @@ settings loader::finish(const std::map<std::string, std::string>* env,
     s.kafka.extra = kafka_security_properties(s.kafka_security, s.warnings);
   }
   if ((groups_ & publisher_group) != 0) apply_publisher_access(s);
+  if ((groups_ & gateway_group) != 0) apply_gateway_auth(s);
   add_warnings(s, dotenv, process, applied);
   return s;
 }

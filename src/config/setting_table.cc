@@ -470,6 +470,63 @@ const std::array rows = {
                              : format_listen_address(
                                    {s.publisher.admin_host, s.publisher.admin_port});
                 }},
+    // Client identity on the gateway (issue 9): config/gateway_auth.cc
+    setting_row{
+        "WS_AUTH", "--ws-auth", gateway_bit, "MODE",
+        "off, optional (a token is checked when given; no token = public channels "
+        "only) or required (no valid token = HTTP 401); default optional when a JWT key "
+        "is configured, else off",
+        [](settings& s, sv v) {
+          s.ws_auth = parse_choice(v, {"off", "optional", "required"});
+        },
+        [](const settings& s) { return s.ws_auth.empty() ? std::string("auto") : s.ws_auth; }},
+    setting_row{"WS_JWT_SECRET", "--jwt-secret", gateway_bit, "SECRET",
+                "HS256 key for client tokens, at least 32 bytes (never logged; prefer "
+                "WS_JWT_SECRET_FILE)",
+                [](settings& s, sv v) { s.ws_jwt_secret = std::string(v); },
+                [](const settings& s) { return redacted(s.ws_jwt_secret); }},
+    setting_row{"WS_JWT_SECRET_FILE", "--jwt-secret-file", gateway_bit, "PATH",
+                "file holding the HS256 key (a trailing newline is ignored)",
+                [](settings& s, sv v) { s.ws_jwt_secret_file = std::string(v); },
+                [](const settings& s) { return s.ws_jwt_secret_file; }},
+    setting_row{"WS_JWT_PUBLIC_KEY_FILE", "--jwt-public-key-file", gateway_bit, "PATH",
+                "PEM public key or certificate for RS256 (RSA >= 2048 bits) or ES256 (P-256) "
+                "client tokens",
+                [](settings& s, sv v) { s.gateway.auth.jwt.public_key_file = std::string(v); },
+                [](const settings& s) { return s.gateway.auth.jwt.public_key_file; }},
+    setting_row{"WS_JWT_JWKS_FILE", "--jwt-jwks-file", gateway_bit, "PATH",
+                "JWKS file (RS256/ES256 keys, chosen by the token's kid)",
+                [](settings& s, sv v) { s.gateway.auth.jwt.jwks_file = std::string(v); },
+                [](const settings& s) { return s.gateway.auth.jwt.jwks_file; }},
+    setting_row{"WS_JWT_ISSUER", "--jwt-issuer", gateway_bit, "TEXT",
+                "when set, a token's iss must equal it",
+                [](settings& s, sv v) { s.gateway.auth.jwt.issuer = std::string(v); },
+                [](const settings& s) { return s.gateway.auth.jwt.issuer; }},
+    setting_row{"WS_JWT_AUDIENCE", "--jwt-audience", gateway_bit, "TEXT",
+                "when set, a token's aud (string or array) must contain it",
+                [](settings& s, sv v) { s.gateway.auth.jwt.audience = std::string(v); },
+                [](const settings& s) { return s.gateway.auth.jwt.audience; }},
+    setting_row{"WS_JWT_LEEWAY", "--jwt-leeway", gateway_bit, "DURATION",
+                "clock skew allowed on exp and nbf (whole seconds, at most 5m); a connection "
+                "whose token is past exp + leeway is closed with 4001",
+                [](settings& s, sv v) {
+                  s.gateway.auth.jwt.leeway = std::chrono::duration_cast<std::chrono::seconds>(
+                      parse_duration(v, 0ms, 5min));
+                },
+                [](const settings& s) {
+                  return dur(std::chrono::duration_cast<std::chrono::milliseconds>(
+                      s.gateway.auth.jwt.leeway));
+                }},
+    setting_row{"WS_PUBLIC_BALANCES", "--public-balances", gateway_bit, "BOOL",
+                "true: balances channels are public again (every user's balance to every "
+                "subscriber, no token needed; warned at start-up); default false: only the "
+                "token's own userId, or odin_admin",
+                [](settings& s, sv v) {
+                  s.gateway.auth.public_balances = parse_choice(v, {"true", "false"}) == "true";
+                },
+                [](const settings& s) {
+                  return std::string(s.gateway.auth.public_balances ? "true" : "false");
+                }},
     // Simulator
     setting_row{"SIM_TOKENS", "--tokens", sim_bit, "LIST", "tokens the simulator trades",
                 [](settings& s, sv v) { s.sim.tokens = parse_token_list(v); },
@@ -536,7 +593,7 @@ std::span<const setting_row> setting_rows() {
 }
 
 bool is_secret_setting(std::string_view env) {
-  return env == "KAFKA_SASL_PASSWORD" || env == "PUBLISHER_API_KEYS";
+  return env == "KAFKA_SASL_PASSWORD" || env == "PUBLISHER_API_KEYS" || env == "WS_JWT_SECRET";
 }
 
 std::span<const ignored_variable> ignored_variables() {

@@ -25,6 +25,11 @@ struct settings {
   // config/publisher_access.cc, which also settles publisher.host ("" = not given).
   std::string publisher_api_keys;
   std::string publisher_api_keys_file;
+  // WS_AUTH ("" = by key), WS_JWT_SECRET (secret), WS_JWT_SECRET_FILE: settled into
+  // gateway.auth by config/gateway_auth.cc.
+  std::string ws_auth;
+  std::string ws_jwt_secret;
+  std::string ws_jwt_secret_file;
   std::string log_level = "info";           // LOG_LEVEL
   std::string log_format = "json";          // LOG_FORMAT
   std::string environment = "development";  // ENVIRONMENT

@@ -6,8 +6,11 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
+
+#include "auth/jwt_verifier.h"
 
 #include "bus/consumer.h"
 #include "gateway/admission.h"
@@ -19,6 +22,10 @@
 
 namespace odin::gateway {
 
+// The token verifier for WS_AUTH=optional|required (null when off). Throws
+// std::invalid_argument when auth is on and no key is configured or a key file is bad.
+std::unique_ptr<auth::jwt_verifier> make_verifier(const options& o);
+
 struct context {
   context(const options& o, bus::consumer& c)
       : opts(o),
@@ -27,7 +34,11 @@ struct context {
         guard(limits),
         origins(o.allowed_origins),
         per_ip(per_ip_options{o.max_connections_per_ip, o.upgrade_rate_per_ip,
-                              o.upgrade_burst_per_ip, 65536 + o.max_connections}) {}
+                              o.upgrade_burst_per_ip, 65536 + o.max_connections}),
+        verifier(make_verifier(o)) {}
+
+  // Seconds since the epoch by the clock tokens are checked against (options.auth.clock).
+  int64_t now_seconds() const;
 
   const options& opts;
   bus::consumer& consumer;
@@ -35,7 +46,8 @@ struct context {
   resource_guard guard;
   const origin_policy origins;  // WS_ALLOWED_ORIGINS
   per_ip_limits per_ip;         // WS_MAX_CONNECTIONS_PER_IP, WS_UPGRADE_RATE/BURST_PER_IP
-  std::atomic<std::size_t> connections{0};  // WebSocket sessions admitted, every shard
+  const std::unique_ptr<auth::jwt_verifier> verifier;  // null when options.auth.mode is off
+  std::atomic<std::size_t> connections{0};             // WebSocket sessions admitted, every shard
   std::atomic<bool> stopping{false};
   std::function<std::string()> render_metrics;  // the /metrics body (Prometheus text)
   history hist{history_options{opts.history_size, opts.history_ttl, opts.history_max_bytes}};

@@ -79,7 +79,8 @@ void dispatcher::on_record(const bus::record& r) {
   const protocol::stream_position pos{r.kind, r.partition, r.offset,
                                       protocol::record_check(r.key, r.timestamp_ms, r.value)};
   const auto refs = static_cast<uint32_t>(inboxes_.size() + (history_ != nullptr ? 1 : 0));
-  batch_.push_back(render_event({r.key, r.kind, seq, r.ingest_us, r.value, {}, pos, {}}, refs));
+  batch_.push_back(
+      render_event({r.key, r.kind, seq, r.ingest_us, r.value, filter_.owner(), pos, {}}, refs));
 }
 
 std::array<log_limiter, drop_reason_count> dispatcher::make_drop_logs() {

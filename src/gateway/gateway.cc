@@ -23,6 +23,7 @@
 #include "gateway/recovery_probe.h"
 #include "gateway/recovery_worker.h"
 #include "gateway/shard.h"
+#include "gateway/upgrade_auth.h"
 
 namespace odin::gateway {
 
@@ -126,6 +127,12 @@ void gateway::impl::start() {
       l.cpu_threshold, l.cpu_cores > 0 ? fmt::format("{:.2f} cores", l.cpu_cores) : "the CPUs",
       l.cpu_source, l.memory_bytes >> 20, l.memory_source, opts.idempotency_window.count(),
       opts.idempotency_max_keys);
+  spdlog::info("gateway: {}", describe_auth(opts.auth));
+  if (opts.auth.public_balances) {
+    spdlog::warn(
+        "gateway: WS_PUBLIC_BALANCES=true: every user's balances go to anyone who "
+        "subscribes; unset it to keep them private");
+  }
   spdlog::info(
       "gateway: history {} events per channel, {} s, {} bytes at most; recovery beyond it {} "
       "(at most {} events, {} ms)",

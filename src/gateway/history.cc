@@ -93,4 +93,18 @@ frame* history::latest(std::string_view channel) const {
   return f;
 }
 
+frame* history::latest_owned(std::string_view channel, std::string_view owner) const {
+  std::lock_guard lock(mutex_);
+  auto it = channels_.find(channel);
+  if (it == channels_.end()) return nullptr;
+  const auto& frames = it->second->frames;
+  for (auto f = frames.rbegin(); f != frames.rend(); ++f) {
+    if ((*f)->owner() == owner) {
+      (*f)->add_ref();
+      return *f;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace odin::gateway

@@ -62,6 +62,9 @@ class history {
 
   // The newest frame of `channel` with one reference for the caller, or null.
   frame* latest(std::string_view channel) const;
+  // The newest frame of `channel` whose owner is `owner` (a private channel's snapshot for
+  // one user), with one reference for the caller, or null.
+  frame* latest_owned(std::string_view channel, std::string_view owner) const;
 
   std::size_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
   std::size_t frames() const { return frames_.load(std::memory_order_relaxed); }

@@ -94,7 +94,8 @@ void http_connection::start() {
 
 void http_connection::do_read() {
   parser_.emplace();
-  parser_->header_limit(request_limit);
+  // Room for an 8 KiB token (?token= or Authorization): a larger one is a 401 too_large.
+  parser_->header_limit(2 * request_limit);
   parser_->body_limit(request_limit);
   path_ = http_path::other;
   stream_.expires_after(shard_.ctx().opts.handshake_timeout);
@@ -195,6 +196,9 @@ void http_connection::on_upgrade_request() {
       origin == req.end() ? std::nullopt : std::optional<std::string_view>(origin->value()),
       req[bhttp::field::host], peer_ip_);
   if (a.refused) return refuse(*a.refused, a.error, {}, a.why, a.retry_after_s);
+  auto who = authorize_upgrade(req.target(), req[bhttp::field::authorization], ctx.opts.auth.mode,
+                               ctx.verifier.get());
+  if (!who) return refuse_unauthorized(who.error());
   if (ctx.connections.fetch_add(1, std::memory_order_relaxed) >= ctx.opts.max_connections) {
     ctx.connections.fetch_sub(1, std::memory_order_relaxed);
     return refuse(refusal::limit, errc::service_unavailable, "too_many_connections",
@@ -202,7 +206,7 @@ void http_connection::on_upgrade_request() {
   }
   switch (ctx.guard.check()) {
     case resource_guard::verdict::ok:
-      return upgrade(check.key, std::move(a.slot));
+      return upgrade(check.key, std::move(a.slot), std::move(who).value());
     case resource_guard::verdict::cpu:
       ctx.connections.fetch_sub(1, std::memory_order_relaxed);
       return refuse(refusal::cpu, errc::service_unavailable, "overloaded",
@@ -214,12 +218,12 @@ void http_connection::on_upgrade_request() {
   }
 }
 
-void http_connection::upgrade(std::string_view key, ip_slot slot) {
+void http_connection::upgrade(std::string_view key, ip_slot slot, identity who) {
   stream_.expires_never();
   shard_.stats().count_answer(path_, 101);
   const auto early = buffer_.data();  // bytes the client sent after its request
   std::string_view early_bytes(static_cast<const char*>(early.data()), early.size());
-  auto s = std::make_shared<session>(shard_, stream_.release_socket(), peer_);
+  auto s = std::make_shared<session>(shard_, stream_.release_socket(), peer_, std::move(who));
   s->hold(std::move(slot));
   shard_.add_session(s);
   s->start(render_switching_protocols(key), early_bytes);
@@ -235,6 +239,19 @@ void http_connection::refuse(refusal reason, errc e, std::string_view code, std:
   }
   http::reply reply = http::error_reply(e, why, code);
   if (retry_after_s > 0) reply.set("Retry-After", std::to_string(retry_after_s));
+  respond(std::move(reply), true);
+}
+
+// The token itself is never logged: the reason is a jwt_errc name, the detail its description.
+void http_connection::refuse_unauthorized(const upgrade_denial& d) {
+  shard_.stats().count_refusal(refusal::unauthorized);
+  const auto r = static_cast<std::size_t>(refusal::unauthorized);
+  if (auto suppressed = shard_.ctx().refusal_log[r].allow()) {
+    spdlog::warn("gateway: refused WebSocket upgrade from {} (401 {}): {} ({} more suppressed)",
+                 peer_, d.reason, d.detail, *suppressed);
+  }
+  http::reply reply{status::unauthorized, unauthorized_body(d), {}};
+  reply.set("WWW-Authenticate", std::string(www_authenticate(d)));
   respond(std::move(reply), true);
 }
 

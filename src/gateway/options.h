@@ -2,10 +2,30 @@
 // Everything the gateway can be told (filled by src/config from env, .env and flags).
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "auth/jwt_verifier.h"
+
 namespace odin::gateway {
+
+// WS_AUTH: off = tokens are not read; optional = a token is verified when given (anonymous
+// connections get public channels only); required = an upgrade without a valid token is 401.
+enum class auth_mode : uint8_t { off, optional, required };
+inline std::string_view auth_mode_name(auth_mode m) {
+  return m == auth_mode::required ? "required" : m == auth_mode::optional ? "optional" : "off";
+}
+
+// Client identity (issue 9): JWT access tokens on the upgrade and in `auth` messages.
+struct auth_options {
+  auth_mode mode = auth_mode::off;
+  auth::jwt_options jwt;         // WS_JWT_*: keys, issuer, audience, leeway
+  bool public_balances = false;  // WS_PUBLIC_BALANCES: balances channels open to anyone
+  // The wall clock tokens are checked against (tests inject one); empty = system_clock.
+  std::function<std::chrono::system_clock::time_point()> clock;
+};
 
 struct options {
   std::string host = "0.0.0.0";  // WS_ADDR host part (":3002" means all interfaces)
@@ -62,6 +82,7 @@ struct options {
   // are served only there and the public port serves the WebSocket, /health and the page.
   std::string admin_host;   // "" = no admin listener
   uint16_t admin_port = 0;  // 0 with a host = pick a free port (tests)
+  auth_options auth;        // WS_AUTH, WS_JWT_*, WS_PUBLIC_BALANCES
 
   std::size_t shard_inbox_frames = 65536;  // frames a shard may have pending before the
                                            // consumer pauses the bus (backpressure)

@@ -15,6 +15,7 @@ std::optional<drop_reason> record_filter::check(const bus::record& r,
 }
 
 std::optional<drop_reason> record_filter::check_event(const bus::record& r) {
+  owner_ = {};
   if (!model::validate_token(r.key)) return drop_reason::invalid_key;
   const std::string_view text = r.value;
   if (text.empty()) return drop_reason::not_json;
@@ -41,6 +42,13 @@ std::optional<drop_reason> record_filter::check_event(const bus::record& r) {
     return drop_reason::key_mismatch;
   }
   if (!event["timestamp"].is_number()) return drop_reason::bad_timestamp;
+  if (r.kind == model::kind::balances) {
+    std::string_view user;
+    if (event["userId"].get_string().get(user) == simdjson::SUCCESS &&
+        user.size() <= max_owner_bytes) {
+      owner_ = user;
+    }
+  }
   return std::nullopt;
 }
 

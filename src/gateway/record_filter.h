@@ -50,11 +50,19 @@ class record_filter {
   // The event checks alone (no duplicate window): what a replayed record must pass too.
   std::optional<drop_reason> check_event(const bus::record& r);
 
+  // After a check that passed: the `userId` of a balances event (its owner: only that user and
+  // admins receive it), "" for every other kind and for a balances event without a usable
+  // userId (a string of 1..max_owner_bytes bytes; then admins only). Read from the parse the
+  // check already did; valid until the next check.
+  std::string_view owner() const { return owner_; }
+  static constexpr std::size_t max_owner_bytes = 256;
+
   const duplicate_window& duplicates() const { return duplicates_; }
 
  private:
   simdjson::dom::parser parser_;
   std::vector<char> buffer_;
+  std::string_view owner_;
   duplicate_window duplicates_;
 };
 

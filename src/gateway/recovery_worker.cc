@@ -140,8 +140,8 @@ recovery_result recovery_worker::answer(const recovery_job& job, bus::replay_ans
     if (filter_.check_event(as_read)) continue;  // the dispatcher dropped it too
     const protocol::stream_position pos{job.pos.kind, job.pos.partition, r.offset,
                                         protocol::record_check(r.key, r.timestamp_ms, r.value)};
-    out.frames.emplace_back(
-        render_event({job.token, job.pos.kind, 0, r.ingest_us, r.value, {}, pos, {}}, 1));
+    out.frames.emplace_back(render_event(
+        {job.token, job.pos.kind, 0, r.ingest_us, r.value, filter_.owner(), pos, {}}, 1));
   }
   out.recovered = true;
   return out;

@@ -14,6 +14,7 @@
 #include <boost/asio/post.hpp>
 
 #include "bus/record.h"
+#include "gateway/private_channel.h"
 #include "gateway/shard.h"
 #include "model/channel.h"
 
@@ -25,10 +26,11 @@ namespace {
 constexpr int reads_per_wakeup = 4;
 }  // namespace
 
-session::session(shard& owner, asio::ip::tcp::socket socket, std::string peer)
+session::session(shard& owner, asio::ip::tcp::socket socket, std::string peer, identity who)
     : shard_(owner),
       socket_(std::move(socket)),
       peer_(std::move(peer)),
+      identity_(std::move(who)),
       parser_(owner.ctx().opts.max_message_bytes),
       queue_(owner.pool()) {}
 
@@ -52,6 +54,7 @@ void session::start(std::string handshake, std::string_view early) {
   shard_.stats().connections_total.add();
   shard_.stats().active_connections.add(1);
   queue_.push(std::move(handshake));
+  arm_expiry();
   if (!early.empty()) consume_input(early);
   flush();
   if (state_ != state::closed) do_read();
@@ -188,7 +191,8 @@ void session::on_close_written() {
 }
 
 void session::leave_index() {
-  for (const std::string& channel : channels_) shard_.index().remove(channel, this);
+  std::string key;
+  for (const std::string& channel : channels_) shard_.index().remove(index_key(channel, key), this);
   shard_.stats().subscriptions.add(-static_cast<int64_t>(channels_.size()));
   channels_.clear();
   latest_.clear();
@@ -200,6 +204,7 @@ void session::teardown() {
   release_catch_up();
   leave_index();
   if (close_timer_) close_timer_->cancel();
+  if (expiry_timer_) expiry_timer_->cancel();
   boost::system::error_code ec;
   socket_.close(ec);
   queue_.clear();
@@ -303,6 +308,8 @@ void session::on_text(std::string_view text) {
       return apply_subscribe(req);
     case protocol::request_type::unsubscribe:
       return apply_unsubscribe(req);
+    case protocol::request_type::auth:
+      return apply_auth(req);
   }
 }
 
@@ -315,6 +322,20 @@ void session::apply_subscribe(const protocol::request& req) {
     names.push_back(model::format_channel(c));
     if (!channels_.contains(names.back())) ++fresh;
   }
+  if (!may_subscribe_private()) {
+    std::vector<std::string_view> refused;
+    for (const std::string& name : names) {
+      if (is_private_channel(name)) refused.push_back(name);
+    }
+    if (!refused.empty()) {
+      return reply_error(protocol::error_code::forbidden,
+                         fmt::format("balances channels are private: connect with a token "
+                                     "(?token= or Authorization: Bearer) to read your own; "
+                                     "refused {}",
+                                     fmt::join(refused, ", ")),
+                         req.id_json);
+    }
+  }
   const std::size_t limit = shard_.ctx().opts.max_subscriptions;
   if (channels_.size() + fresh > limit) {
     return reply_error(protocol::error_code::too_many_subscriptions,
@@ -323,9 +344,10 @@ void session::apply_subscribe(const protocol::request& req) {
                                    channels_.size(), fresh, limit),
                        req.id_json);
   }
+  std::string key;
   for (const std::string& name : names) {
     if (channels_.insert(name)) {
-      shard_.index().add(name, this);
+      shard_.index().add(index_key(name, key), this);
       shard_.stats().subscriptions.add(1);
     }
     // The last subscribe of a channel sets its mode.
@@ -352,10 +374,11 @@ void session::apply_unsubscribe(const protocol::request& req) {
     return reply_error(protocol::error_code::not_subscribed,
                        fmt::format("not subscribed to {}", fmt::join(missing, ", ")), req.id_json);
   }
+  std::string key;
   for (const std::string& name : names) {
     channels_.erase(name);
     latest_.erase(name);
-    shard_.index().remove(name, this);
+    shard_.index().remove(index_key(name, key), this);
   }
   shard_.stats().subscriptions.add(-static_cast<int64_t>(names.size()));
   send_owned(ws::make_frame(ws::opcode::text, protocol::render_unsubscribed(names, req.id_json)));

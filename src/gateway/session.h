@@ -32,6 +32,7 @@
 #include "gateway/channel_set.h"
 #include "gateway/outbound_queue.h"
 #include "gateway/subscription_index.h"
+#include "gateway/upgrade_auth.h"
 #include "protocol/client_protocol.h"
 #include "protocol/ws_codec.h"
 
@@ -41,7 +42,8 @@ class shard;
 
 class session : public std::enable_shared_from_this<session> {
  public:
-  session(shard& owner, boost::asio::ip::tcp::socket socket, std::string peer);
+  // `who`: the identity the upgrade's token established (anonymous by default).
+  session(shard& owner, boost::asio::ip::tcp::socket socket, std::string peer, identity who = {});
   ~session();
   session(const session&) = delete;
   session& operator=(const session&) = delete;
@@ -49,12 +51,6 @@ class session : public std::enable_shared_from_this<session> {
   // `handshake` (the 101 response) is written first; `early` are bytes the client sent right
   // after its upgrade request (already read by the HTTP parser).
   void start(std::string handshake, std::string_view early);
-
-  // Fan-out hook, called per delivery (keep it cheap): may this session receive `f`? Public
-  // frames (empty owner) go to every subscriber. A frame with an owner would go only to a
-  // session authenticated as that owner — sessions carry no identity yet, so today every
-  // frame the gateway renders is public and this is always true.
-  bool accepts(const frame& f) const { return f.owner().empty() || f.owner() == identity_; }
 
   // Drain path: queue one more holder of `f` and mark the session dirty (written by the
   // shard's next, coalesced, flush). A frame that would pass options.max_queue_bytes closes the
@@ -78,6 +74,7 @@ class session : public std::enable_shared_from_this<session> {
   const std::string& peer() const { return peer_; }
   // Keeps the client IP's connection slot (WS_MAX_CONNECTIONS_PER_IP) until the session ends.
   void hold(ip_slot slot) { ip_slot_ = std::move(slot); }
+  const identity& who() const { return identity_; }
   std::size_t subscription_count() const { return channels_.size(); }
 
  private:
@@ -102,6 +99,16 @@ class session : public std::enable_shared_from_this<session> {
   void push_replayed(frame* f);      // takes over one reference
   void release_catch_up();
   void apply_unsubscribe(const protocol::request& req);
+  // Identity (session_identity.cc): `auth` refresh, expiry (4001), private channels.
+  void apply_auth(const protocol::request& req);
+  void adopt_identity(identity next);  // re-keys held private channels when their key changes
+  void arm_expiry();
+  bool may_subscribe_private() const;
+  bool may_read(const frame& f) const;              // replays and snapshots of private channels
+  bool restricted(std::string_view channel) const;  // a private channel keyed by our sub
+  // The subscription index key of `channel` for this session (private_channel.h): the channel
+  // itself, or the user key written into `scratch`.
+  std::string_view index_key(std::string_view channel, std::string& scratch) const;
   void reply_error(protocol::error_code code, std::string_view message, std::string_view id);
   void send_owned(std::string bytes);  // queue a reply frame (slow-client bound applies)
   bool over_queue_limit(std::size_t more);
@@ -116,8 +123,9 @@ class session : public std::enable_shared_from_this<session> {
   shard& shard_;
   boost::asio::ip::tcp::socket socket_;
   std::string peer_;
-  ip_slot ip_slot_;       // released when the session is destroyed
-  std::string identity_;  // authenticated owner; none yet
+  ip_slot ip_slot_;    // released when the session is destroyed
+  identity identity_;  // who the token says this is (anonymous: authenticated = false)
+  std::unique_ptr<boost::asio::steady_timer> expiry_timer_;  // authenticated sessions only
   protocol::ws::frame_parser parser_;
   outbound_queue queue_;
   channel_set channels_;

@@ -46,12 +46,17 @@ void session::take_snapshot(catch_up_channel& c, frame& f) {
 
 // From the history when it has an event of the channel; else the newest in the bus (recovery
 // thread), if there is one within WS_RECOVERY_MAX_EVENTS records of its partition's end.
+// A private channel (another user's balances possible) takes the user's own newest event from
+// the history only: the bus's newest record of the token may belong to anyone.
 void session::look_up_latest(catch_up_channel& c, std::size_t index) {
-  if (frame* f = shard_.ctx().hist.latest(c.name)) {
+  const history& hist = shard_.ctx().hist;
+  const bool owned = restricted(c.name);
+  if (frame* f = owned ? hist.latest_owned(c.name, identity_.sub) : hist.latest(c.name)) {
     take_snapshot(c, *f);
     f->release();
     return;
   }
+  if (owned) return;
   recovery_worker* worker = shard_.ctx().recovery;
   const auto channel = model::parse_channel(c.name);
   if (worker == nullptr || !channel) return;  // history only: no snapshot
@@ -101,7 +106,7 @@ void session::on_recovered(std::size_t index, recovery_result r) {
   if (!c.waiting) return;
   c.waiting = false;
   if (!c.since) {  // a snapshot from the bus: its newest event, if any
-    if (!r.frames.empty()) take_snapshot(c, *r.frames.front());
+    if (!r.frames.empty() && may_read(*r.frames.front())) take_snapshot(c, *r.frames.front());
   } else {
     c.recovered = r.recovered;
     if (r.recovered) {
@@ -138,6 +143,7 @@ bool session::behind_seam(const frame& f) {
 }
 
 void session::push_replayed(frame* f) {
+  if (!may_read(*f)) return f->release();  // another user's balance: never replayed
   shard_frame* sf = shard_.pool().adopt(f);
   if (state_ != state::open || over_queue_limit(f->size())) return shard_.pool().drop(sf);
   queue_.push(sf);

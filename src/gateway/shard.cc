@@ -10,6 +10,7 @@
 #include <boost/asio/post.hpp>
 
 #include "gateway/http_connection.h"
+#include "gateway/private_channel.h"
 #include "gateway/session.h"
 #include "protocol/ws_codec.h"
 
@@ -191,18 +192,22 @@ void shard::post_release() {
   }
 }
 
+// A public frame goes to the channel's subscribers. A private frame (one with an owner, a
+// balances event) also goes to its owner's own subscriptions (private_channel.h); the plain
+// channel's subscribers of a private channel are admins (or anyone, WS_PUBLIC_BALANCES).
 std::size_t shard::deliver(frame* f) {
   const auto subscribers = index_.subscribers(f->channel());
-  if (subscribers.empty()) {
+  std::span<session* const> owners;
+  if (!f->owner().empty()) owners = index_.subscribers(user_key(key_, f->channel(), f->owner()));
+  if (subscribers.empty() && owners.empty()) {
     f->release();
     return 0;
   }
   shard_frame* sf = pool_.adopt(f);
-  for (session* s : subscribers) {
-    if (s->accepts(*f)) s->deliver(sf);
-  }
+  for (session* s : subscribers) s->deliver(sf);
+  for (session* s : owners) s->deliver(sf);
   pool_.drop(sf);
-  return subscribers.size();
+  return subscribers.size() + owners.size();
 }
 
 void shard::arm_guard_timer() {

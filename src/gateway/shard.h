@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -104,6 +105,7 @@ class shard {
   std::vector<session*> dirty_;
   std::vector<session*> deferred_;  // dirty, written less than flush_interval ago
   std::vector<char> read_buffer_;
+  std::string key_;  // scratch: a private frame's owner key
   std::atomic<std::size_t> session_count_{0};
   uint16_t port_ = 0;
   bool guard_enabled_ = false;

@@ -80,9 +80,8 @@ enum class http_path : uint8_t { root, ws, health, ready, metrics, asset, other 
 inline constexpr std::size_t http_path_count = 7;
 inline constexpr std::array<const char*, http_path_count> http_path_names = {
     "/", "/ws", "/health", "/ready", "/metrics", "asset", "other"};
-inline constexpr std::size_t client_error_count = 12;  // protocol::error_code values
-static_assert(static_cast<std::size_t>(protocol::error_code::invalid_position) + 1 ==
-              client_error_count);
+inline constexpr std::size_t client_error_count = 14;  // protocol::error_code values
+static_assert(static_cast<std::size_t>(protocol::error_code::forbidden) + 1 == client_error_count);
 
 // Written by one shard's thread.
 struct alignas(64) shard_stats {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "loadtest/client_token.h"
 #include "loadtest/io_worker.h"
 #include "loadtest/reconnect_plan.h"
 
@@ -81,7 +82,9 @@ void connection::on_connected(const boost::system::error_code& ec) {
   socket_.non_blocking(true);
   state_ = state::handshaking;
   const auto& s = worker_.server();
-  write(ws::upgrade_request(s.host, s.endpoint.port(), s.target, ws::websocket_key(index_)));
+  write(ws::upgrade_request(s.host, s.endpoint.port(),
+                            target_for_client(worker_.opts(), s.target, index_),
+                            ws::websocket_key(index_)));
   wait_readable();
 }
 

@@ -54,6 +54,11 @@ struct options {
   std::vector<int> server_pids;  // processes whose CPU and RSS the report includes
   bool live = true;              // the line each second
   std::string report_file;
+  // Access tokens on ?token= (client_token.h): minted per client (sub user-<i>) from
+  // jwt_secret, or one fixed token; none when both are empty.
+  std::string jwt_secret;
+  std::string token;
+  int64_t token_ttl_s = 3600;
 
   // Reconnect scenario (odin only; see reconnect_plan.h): every reconnect_every_s seconds of the
   // window, reconnect_percent % of the clients drop and reconnect with "since"; and/or once, at

@@ -16,7 +16,8 @@ namespace od = simdjson::ondemand;
 using json_error = simdjson::error_code;
 
 constexpr std::size_t max_echo_bytes = 64;  // longest client value quoted in an error message
-constexpr std::string_view expected_types = R"(expected "subscribe", "unsubscribe" or "ping")";
+constexpr std::string_view expected_types =
+    R"(expected "subscribe", "unsubscribe", "ping" or "auth")";
 
 // ---------------------------------------------------------------------------------------------
 // Stage 1: one pass over the document with simdjson On-Demand. Known fields are captured (as
@@ -50,7 +51,8 @@ struct raw_request {
   since_field since;
   bool_field snapshot;
   string_field mode;
-  string_field id;  // raw JSON text of the id
+  string_field token;  // auth
+  string_field id;     // raw JSON text of the id
   string_field type;
   string_field bundle;
   list_field tokens;
@@ -224,6 +226,8 @@ json_error read_fields(od::object o, raw_request& r) {
       e = read_bool(v, r.snapshot, depth);
     } else if (key == "mode") {
       e = read_string(v, r.mode, depth);
+    } else if (key == "token") {
+      e = read_string(v, r.token, depth);
     } else {
       e = validate_value(v, depth);
     }
@@ -442,7 +446,7 @@ result<request, request_error> expand(const raw_request& r, request_type type) {
     if (!c) return channel_failure(name, c.error(), r.id.value);
     out.add(name.substr(0, name.rfind('.')), c.value().kind);
   }
-  request req{type, std::string(r.id.value), out.take(), {}, false, false};
+  request req{type, std::string(r.id.value), out.take(), {}, false, false, {}};
   if (type != request_type::subscribe) return req;
   req.snapshot = r.snapshot.state == field_state::ok && r.snapshot.value;
   req.latest = r.mode.state == field_state::ok && r.mode.value == "latest";
@@ -454,6 +458,7 @@ std::optional<request_type> parse_type(std::string_view name) {
   if (name == "subscribe") return request_type::subscribe;
   if (name == "unsubscribe") return request_type::unsubscribe;
   if (name == "ping") return request_type::ping;
+  if (name == "auth") return request_type::auth;
   return std::nullopt;
 }
 
@@ -484,9 +489,11 @@ std::string render_channels(std::string_view type, const std::vector<std::string
 
 std::string_view to_string(error_code c) {
   static constexpr std::string_view names[] = {
-      "invalid_json",    "invalid_request",        "unknown_type",   "unknown_bundle",
-      "invalid_channel", "unknown_kind",           "invalid_token",  "empty_tokens",
-      "too_many_tokens", "too_many_subscriptions", "not_subscribed", "invalid_position",
+      "invalid_json",           "invalid_request", "unknown_type",
+      "unknown_bundle",         "invalid_channel", "unknown_kind",
+      "invalid_token",          "empty_tokens",    "too_many_tokens",
+      "too_many_subscriptions", "not_subscribed",  "invalid_position",
+      "unauthorized",           "forbidden",
   };
   const auto i = static_cast<std::size_t>(c);
   return i < std::size(names) ? names[i] : "invalid_request";
@@ -525,7 +532,16 @@ result<request, request_error> parse_request(std::string_view text, const protoc
                          fmt::format("unknown type {}; {}", quoted(r.type.value), expected_types),
                          std::string(id)};
   }
-  if (*type == request_type::ping) return request{*type, std::string(id), {}, {}, false, false};
+  if (*type == request_type::ping) return request{*type, std::string(id), {}, {}, false, false, {}};
+  if (*type == request_type::auth) {
+    if (r.token.state != field_state::ok || r.token.value.empty()) {
+      return request_error{error_code::invalid_request,
+                           R"("auth" needs a non-empty "token" string)", std::string(id)};
+    }
+    request out{*type, std::string(id), {}, {}, false, false, {}};
+    out.token = std::string(r.token.value);
+    return out;
+  }
   if (*type == request_type::unsubscribe) {  // subscribe-only fields: ignored, as unknown ones
     r.since.state = r.snapshot.state = r.mode.state = field_state::absent;
   }
@@ -560,6 +576,13 @@ std::string render_unsubscribed(const std::vector<std::string>& channels,
 
 std::string render_pong(std::string_view id_json) {
   std::string out = R"({"type":"pong")";
+  append_id(out, id_json);
+  out += '}';
+  return out;
+}
+
+std::string render_authenticated(int64_t exp, std::string_view id_json) {
+  std::string out = fmt::format(R"({{"type":"authenticated","exp":{})", exp);
   append_id(out, id_json);
   out += '}';
   return out;

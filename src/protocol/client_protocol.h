@@ -28,6 +28,8 @@ enum class error_code : uint8_t {
   too_many_subscriptions,  // the connection would hold more than its subscription limit
   not_subscribed,          // unsubscribe from a channel this connection does not hold
   invalid_position,        // a "since" position that is not one of ours (or of another kind)
+  unauthorized,  // an `auth` token that does not verify (the connection keeps its identity)
+  forbidden,     // a private channel (balances) without a token; another user's token
 };
 
 std::string_view to_string(error_code c);
@@ -42,7 +44,7 @@ inline constexpr std::size_t max_id_bytes = 64;
 // requests are refused as invalid_json without recursing further.
 inline constexpr std::size_t max_json_depth = 32;
 
-enum class request_type : uint8_t { subscribe, unsubscribe, ping };
+enum class request_type : uint8_t { subscribe, unsubscribe, ping, auth };
 
 // One "since" entry of a subscribe: recover `channels[channel]` after `pos`.
 struct since_entry {
@@ -58,6 +60,7 @@ struct request {
   std::vector<since_entry> since;  // in the order of `channels`
   bool snapshot = false;           // "snapshot": true
   bool latest = false;             // "mode": "latest" (conflatable channels)
+  std::string token;               // auth only: the JWT access token
 };
 
 struct request_error {
@@ -79,6 +82,8 @@ std::string render_subscribed(const std::vector<std::string>& channels, std::str
                               const std::vector<std::pair<std::string, bool>>& recovered);
 std::string render_unsubscribed(const std::vector<std::string>& channels, std::string_view id_json);
 std::string render_pong(std::string_view id_json);
+// {"type":"authenticated","exp":<exp>,"id":...}: the reply to a successful `auth`.
+std::string render_authenticated(int64_t exp, std::string_view id_json);
 std::string render_error(error_code code, std::string_view message, std::string_view id_json);
 inline std::string render_error(const request_error& e) {
   return render_error(e.code, e.message, e.id_json);

@@ -146,6 +146,7 @@ TEST_F(DeployPrometheus, PanelsAndAlertsAgainstLiveMetrics) {
   };
   child_process dev(ODIN_BINARY, {"dev", "--env-file", "/dev/null"},
                     env({{"WS_ADDR", local(gateway)},
+                         {"WS_PUBLIC_BALANCES", "true"},  // the reader takes ALL, anonymously
                          {"PORT", std::to_string(dev_publisher)},
                          {"SIM_RATE", "200"}}));
   mock_cluster cluster(3);

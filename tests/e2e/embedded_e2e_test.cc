@@ -20,6 +20,7 @@ TEST(EmbeddedE2E, EveryClientGetsExactlyItsChannelsVerbatimAndInOrder) {
   gateway::options opts;
   opts.host = "127.0.0.1";
   opts.port = 0;
+  opts.auth.public_balances = true;  // not about auth: ALL/balances anonymously
   opts.io_threads = 2;
   gateway::gateway gw(opts, *consumer, std::make_shared<prometheus::Registry>());
   gw.start();

@@ -33,6 +33,7 @@ class KafkaE2E : public ::testing::Test {
     gateway::options opts;
     opts.host = "127.0.0.1";
     opts.port = 0;
+    opts.auth.public_balances = true;  // not about auth: ALL/balances anonymously
     opts.io_threads = 2;
     gateway_ = std::make_unique<gateway::gateway>(opts, *consumer_,
                                                   std::make_shared<prometheus::Registry>());

@@ -38,6 +38,7 @@ TEST(SlowClient, IsClosedWith4008WhileReadersKeepReceivingAndRssStaysBounded) {
                         {"WS_ADDR", "127.0.0.1:" + std::to_string(port)},
                         {"PORT", "0"},
                         {"WS_MAX_QUEUE_BYTES", "262144"},
+                        {"WS_PUBLIC_BALANCES", "true"},  // readers take ALL, anonymously
                         {"WS_CLOSE_TIMEOUT", "60s"},
                         {"BUS_RETENTION_RECORDS", "200"},
                         {"SIM_RATE", "5000"}});

@@ -116,7 +116,9 @@ TEST_F(gateway_e2e, every_request_error_is_answered_and_the_connection_stays_usa
       {R"({"type":"subscribe","bundle":"TRADING","tokens":[],"id":7})", "empty_tokens"},
       {R"({"type":"subscribe","bundle":"ALL","tokens":["A","B","C","D"],"id":7})",
        "too_many_tokens"},
-      {R"({"type":"subscribe","bundle":"ALL","tokens":["BTC"],"id":7})", "too_many_subscriptions"},
+      {R"({"type":"subscribe","bundle":"TRADING","tokens":["BTC","ETH"],"id":7})",
+       "too_many_subscriptions"},
+      {R"({"type":"subscribe","bundle":"ALL","tokens":["BTC"],"id":7})", "forbidden"},
       {R"({"type":"unsubscribe","channels":["ETH.trade"],"id":7})", "not_subscribed"},
   };
   for (const auto& [text, code] : cases) {

@@ -80,10 +80,14 @@ class gateway_fixture : public ::testing::Test {
   // Pushes one record, an event object carrying `body` (test_events.h); returns what a
   // subscriber of its channel receives.
   pushed push(model::kind kind, const std::string& token, const std::string& body) {
+    return push_value(kind, token, event_value(kind, token, body));
+  }
+
+  // Pushes one record whose value is `data` verbatim (a valid event object of `kind`).
+  pushed push_value(model::kind kind, const std::string& token, const std::string& data) {
     const std::string channel = model::format_channel(token, kind);
     const uint64_t seq = ++seq_[channel];
     const int64_t ts = 1700000000000000 + static_cast<int64_t>(history_.size());
-    const std::string data = event_value(kind, token, body);
     consumer_.push(kind, token, data, ts);
     // The fake consumer numbers every record it hands out from 0, on partition 0.
     const protocol::stream_position pos{kind, 0, static_cast<int64_t>(history_.size()),

@@ -94,6 +94,23 @@ TEST(ParseRequest, PingIgnoresOtherFields) {
   EXPECT_TRUE(r.channels.empty());
 }
 
+TEST(ParseRequest, AuthCarriesItsTokenAndNeedsOne) {
+  const request r = parse_ok(R"({"type":"auth","token":"a.b.c","id":3,"bundle":5})");
+  EXPECT_EQ(r.type, request_type::auth);
+  EXPECT_EQ(r.token, "a.b.c");
+  EXPECT_EQ(r.id_json, "3");
+  EXPECT_TRUE(r.channels.empty());
+  for (const char* bad : {R"({"type":"auth"})", R"({"type":"auth","token":""})",
+                          R"({"type":"auth","token":7,"id":1})"}) {
+    const request_error e = parse_err(bad);
+    EXPECT_EQ(e.code, error_code::invalid_request) << bad;
+  }
+  EXPECT_EQ(render_authenticated(1732283600, "9"),
+            R"({"type":"authenticated","exp":1732283600,"id":9})");
+  EXPECT_EQ(to_string(error_code::unauthorized), "unauthorized");
+  EXPECT_EQ(to_string(error_code::forbidden), "forbidden");
+}
+
 TEST(ParseRequest, IdIsKeptAsRawJsonText) {
   EXPECT_EQ(parse_ok(R"({"type":"ping","id":7})").id_json, "7");
   EXPECT_EQ(parse_ok(R"({"id":"a","type":"ping"})").id_json, R"("a")");
