@@ -89,7 +89,7 @@ void http_connection::route() {
   std::string_view path = req.target();
   path = path.substr(0, path.find('?'));
   context& ctx = shard_.ctx();
-  // `/` upgrades too (the plan's `wscat -c ws://host:3002`), but only a WebSocket upgrade
+  // `/` upgrades too (docs/plan.md's `wscat -c ws://host:3002`), but only a WebSocket upgrade
   // request: a plain GET / is the live page, below.
   if (path == "/ws" || (path == "/" && asks_for_websocket(req))) return on_upgrade_request();
   // The live page and its scripts (src/web): plain GETs only.

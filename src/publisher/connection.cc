@@ -54,7 +54,7 @@ bool iequal(std::string_view a, std::string_view b) {
 
 // Whether a POST body of this Content-Type is read as JSON: none (the header absent or
 // empty), application/json or any application/<x>+json, and application/x-www-form-urlencoded
-// (what `curl -d` sends, as in the plan's commands). Parameters ("; charset=utf-8") and case
+// (what `curl -d` sends, as in docs/plan.md's commands). Parameters ("; charset=utf-8") and case
 // do not matter. Anything else explicit (text/plain, multipart/form-data ...) is 415.
 bool is_json_body_type(std::string_view content_type) {
   content_type = content_type.substr(0, content_type.find(';'));

@@ -1,5 +1,5 @@
 #pragma once
-// The publisher's HTTP ingest server (the plan's "API Backend" side): POST /events,
+// The publisher's HTTP ingest server (the plan's (docs/plan.md) "API Backend" side): POST /events,
 // POST /control, GET /stats, GET /health, GET /metrics on one port. See README.md for the
 // API. Threads: options.io_threads I/O threads on one io_context (each connection on its
 // own strand); bus completions arrive on the producer's threads and are posted back.
