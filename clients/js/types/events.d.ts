@@ -45,7 +45,7 @@ export interface BuyCompletedEvent {
   price: number;
   /** Traded volume (quote currency); 0 or more. */
   volume: number;
-  /** Side of the taker: usually "buy"; the plan's (docs/plan.md) simulator sends either. */
+  /** Side of the taker: usually "buy"; the plan's simulator sends either. */
   side: "buy" | "sell";
   /** Token amount traded; 0 or more. */
   amount: number;
