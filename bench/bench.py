@@ -390,7 +390,7 @@ def scenario_capacity(args):
 
 
 def scenario_plan(args):
-    """4. The plan's success criteria: 12k connections, ~29k deliveries/s, for 10 minutes."""
+    """4. The plan's (docs/plan.md) success criteria: 12k connections, ~29k deliveries/s, for 10 minutes."""
     p = args.s4
     rows, expected = pool_runs(args, p, "plan")
     return {"title": "Scenario 4 — the plan's success criteria",

@@ -47,7 +47,7 @@ fi
 MIN_INSYNC=1
 if [ "$RF" -ge 3 ]; then MIN_INSYNC=2; fi
 
-# topic retention.ms, in the plan's order.
+# topic retention.ms, in the plan's (docs/plan.md) order.
 TOPICS=(
   "${KAFKA_TOPIC_TRADES:-odin.trades} 30000"
   "${KAFKA_TOPIC_LIQUIDITY:-odin.liquidity} 60000"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine, builds Odin Stream (warnings are errors) and runs every test:
-# a short libFuzzer run of the untrusted-input parsers, then the whole ctest suite.
+# the include check (scripts/check_includes.py: module layers), a short libFuzzer run of the
+# untrusted-input parsers, then the whole ctest suite.
 # Usage: bash scripts/test.sh            (the README's test command; .ci/run calls it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,7 @@ bash scripts/setup.sh
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"  # cache hits across checkouts
 export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"  # ...also with -g (debug info names the first checkout)
+/usr/bin/python3 scripts/check_includes.py  # each module includes only what its README "May call" line allows
 FUZZ_SECONDS="${FUZZ_SECONDS:-10}" bash scripts/fuzz.sh
 cmake --preset ci >/dev/null
 cmake --build --preset ci

@@ -1,5 +1,5 @@
 // NATS publisher for the benchmark: the generator of generator.js, published over the NATS
-// client protocol (plain TCP) to odin.token.{TOKEN}.{kind} — the plan's old subjects. The
+// client protocol (plain TCP) to odin.token.{TOKEN}.{kind} — the plan's (docs/plan.md) old subjects. The
 // payload carries what the load tester needs: {"seq":N,"ts":µs,"data":{event}} (seq per
 // subject, ts when generated). One socket write per timer turn.
 // NATS_URL (default nats://127.0.0.1:4222), plus SIM_RATE / SIM_TOKENS / SIM_TOKEN_POOL / SIM_SEED.

@@ -22,7 +22,7 @@ struct topic_spec {
 inline constexpr int default_partitions = 12;
 inline constexpr const char* market_telemetry_topic = "market-telemetry";
 
-// The plan's retention of a kind's topic (trades 30 s ... metadata 1 h).
+// The plan's (docs/plan.md) retention of a kind's topic (trades 30 s ... metadata 1 h).
 std::chrono::milliseconds retention_of(model::kind k);
 
 // min.insync.replicas for a replication factor: 2 from RF 3 up (acks=all then survives one

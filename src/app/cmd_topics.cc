@@ -1,4 +1,4 @@
-// `odin topics create|list|describe`: the plan's eight topics and Phase 1's market-telemetry
+// `odin topics create|list|describe`: docs/plan.md's eight topics and Phase 1's market-telemetry
 // through the Kafka Admin API (KAFKA_BROKERS). deploy/setup-topics.sh does the same with rpk.
 #include <CLI/CLI.hpp>
 

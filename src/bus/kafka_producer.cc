@@ -32,7 +32,7 @@ std::unique_ptr<RdKafka::Conf> producer_conf(const kafka_options& o, RdKafka::Ev
   set_kafka_property(*conf, "linger.ms", std::to_string(o.linger.count()));
   set_kafka_property(*conf, "message.timeout.ms", std::to_string(o.delivery_timeout.count()));
   set_kafka_property(*conf, "partitioner", "murmur2_random");
-  // The plan's allowAutoTopicCreation: false. librdkafka's producer default is true: a
+  // docs/plan.md's allowAutoTopicCreation: false. librdkafka's producer default is true: a
   // record for a missing (typo'd) topic would create it with the broker's defaults.
   set_kafka_property(*conf, "allow.auto.create.topics", "false");
   std::string err;

@@ -2,7 +2,7 @@
 // The Kafka side of producer: librdkafka, idempotent with acks=all (options.acks; acks=1/0
 // give a plain producer), snappy (options.compression),
 // linger.ms / message.timeout.ms from the options, partitioner=murmur2_random (the Java
-// client's, see partitioner.h), allow.auto.create.topics=false (the plan's
+// client's, see partitioner.h), allow.auto.create.topics=false (the plan's (docs/plan.md)
 // allowAutoTopicCreation: false — a typo'd topic fails, it is not created). Each record carries
 // the header "odin-ingest-us", and "odin-idempotency-key" when produce_keyed() gives one.
 //

@@ -5,6 +5,7 @@
 #include <functional>
 #include <string_view>
 
+#include "common/clock.h"
 #include "model/kind.h"
 
 namespace odin::bus {
@@ -49,11 +50,8 @@ struct delivery {
   int64_t offset = 0;
 };
 
-// Microseconds since the epoch on the system clock (what ingest_us holds).
-inline int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+// Microseconds since the epoch on the system clock (what ingest_us holds): common/clock.h,
+// re-exported for the bus's callers.
+using odin::now_us;
 
 }  // namespace odin::bus

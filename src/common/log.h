@@ -34,7 +34,4 @@ std::shared_ptr<spdlog::logger> make_logger(std::string name, std::string_view l
 // Throws std::invalid_argument like make_logger().
 void init_logging(std::string_view level, std::string_view format);
 
-// Appends `text` to `out` as the inside of a JSON string literal.
-void append_json_escaped(std::string_view text, std::string& out);
-
 }  // namespace odin

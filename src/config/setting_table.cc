@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "config/admission_settings.h"
 #include "config/value_parsers.h"
+#include "model/token_pool.h"
 
 namespace odin::config {
 namespace {
@@ -354,7 +355,7 @@ const std::array rows = {
         "a whole request must arrive within this (slow bodies get 408)",
         [](settings& s, sv v) { s.publisher.request_timeout = parse_duration(v, 100ms, 10min); },
         [](const settings& s) { return dur(s.publisher.request_timeout); }},
-    // Publisher: the plan's contract and the bus outage (issues 8 and 14)
+    // Publisher: the plan's (docs/plan.md) contract and the bus outage (issues 8 and 14)
     setting_row{"PUBLISHER_STRICT_SCHEMAS", "--strict-schemas", publisher_bit, "BOOL",
                 "true: refuse events with fields their schema does not declare (default false: "
                 "pass them through, counted in publisher_unknown_fields_total)",
@@ -535,7 +536,7 @@ const std::array rows = {
                 "if above 0, simulate N tokens T0001, T0002 ... instead of SIM_TOKENS",
                 [](settings& s, sv v) {
                   if (auto n = parse_whole(v, 0, 1'000'000); n > 0)
-                    s.sim.tokens = sim::token_pool(n);
+                    s.sim.tokens = model::token_pool(n);
                 },
                 [](const settings&) { return std::string("0"); }},
     setting_row{"SIM_RATE", "--rate", sim_bit, "EVENTS/S", "simulated events per second",

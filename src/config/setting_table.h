@@ -30,7 +30,7 @@ std::span<const setting_row> setting_rows();
 // Settings whose values are secrets: never echoed in errors, --help or logs.
 bool is_secret_setting(std::string_view env);
 
-// The plan's variables that have no meaning in this design: accepted, warned about.
+// The plan's (docs/plan.md) variables that have no meaning in this design: accepted, warned about.
 struct ignored_variable {
   std::string_view env;
   std::string_view reason;

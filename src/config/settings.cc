@@ -4,7 +4,7 @@ namespace odin::config {
 
 settings default_settings(std::string log_format) {
   settings s;
-  // KAFKA_BROKERS has no default: `odin gateway` must be told where Kafka is (the plan used
+  // KAFKA_BROKERS has no default: `odin gateway` must be told where Kafka is (docs/plan.md used
   // localhost:19092, which silently connects nowhere on most machines).
   s.log_format = std::move(log_format);
   // PUBLISHER_HOST not given: 0.0.0.0 with an API key or PUBLISHER_ALLOW_ANONYMOUS=true, else

@@ -37,7 +37,7 @@ struct settings {
   std::vector<std::string> warnings;        // to log once logging is set up
 };
 
-// The defaults: the option structs' own, the plan's where it differs (KAFKA_BROKERS).
+// The defaults: the option structs' own, docs/plan.md's where it differs (KAFKA_BROKERS).
 settings default_settings(std::string log_format = "json");
 
 }  // namespace odin::config

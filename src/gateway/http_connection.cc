@@ -124,7 +124,7 @@ void http_connection::route() {
   const bool public_routes = listener_ != http::listener::admin_port;
   const web::asset* page = public_routes ? web::find_asset(path) : nullptr;
   path_ = label_of(path, page != nullptr);
-  // `/` upgrades too (the plan's `wscat -c ws://host:3002`), but only a WebSocket upgrade
+  // `/` upgrades too (docs/plan.md's `wscat -c ws://host:3002`), but only a WebSocket upgrade
   // request: a plain GET / is the live page, below.
   if (public_routes && (path == "/ws" || (path == "/" && asks_for_websocket(req)))) {
     return on_upgrade_request();

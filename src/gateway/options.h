@@ -39,7 +39,7 @@ struct options {
   // (cpu.max) when one is set, else the CPUs in the affinity mask.
   double cpu_limit_cores = 0;
   // WS_MEMORY_LIMIT: refuse upgrades above this RSS; 0 = 90 % of the cgroup v2 memory.max
-  // when one is set, else 14.5 GiB (the plan's default).
+  // when one is set, else 14.5 GiB (the plan's (docs/plan.md) default).
   uint64_t memory_limit_bytes = 0;
   std::string cgroup_root = "/sys/fs/cgroup";          // where cgroup v2 is mounted (tests)
   std::string proc_self_cgroup = "/proc/self/cgroup";  // this process's cgroup (tests)

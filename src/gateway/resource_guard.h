@@ -5,7 +5,7 @@
 // given, else the CPUs in its affinity mask — above a threshold) or big (RSS from
 // /proc/self/statm above a limit: WS_MEMORY_LIMIT, else 90 % of the cgroup's memory.max). The
 // process's own share rather than the system's: a busy neighbour (a compiler, another service) must
-// not make the gateway refuse clients it has the capacity to serve; the plan's Go server ran alone
+// not make the gateway refuse clients it has the capacity for; docs/plan.md's Go server ran alone
 // in its container, where the two were the same. sample() runs on a timer every
 // options.guard_interval (shard 0's thread); check() is read by every shard on each upgrade.
 #include <atomic>

@@ -13,7 +13,7 @@
 
 #include <boost/asio/post.hpp>
 
-#include "bus/record.h"
+#include "common/clock.h"
 #include "gateway/private_channel.h"
 #include "gateway/shard.h"
 #include "model/channel.h"
@@ -137,7 +137,7 @@ void session::flush() {
     stats.messages_sent.add(done.items);
     stats.events_sent.add(done.events);
     if (done.events > 0) {
-      stats.delivery_latency.observe_us(bus::now_us() - done.oldest_event_ts_us);
+      stats.delivery_latency.observe_us(now_us() - done.oldest_event_ts_us);
     }
     if (static_cast<std::size_t>(n) < total) return wait_writable();  // socket buffer full
   }

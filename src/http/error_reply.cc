@@ -3,7 +3,7 @@
 #include <array>
 
 #include "http/content_type.h"
-#include "protocol/client_protocol.h"
+#include "common/json_escape.h"
 
 namespace odin::http {
 namespace {
@@ -55,9 +55,9 @@ errc_info info(errc e) {
 
 std::string error_body(std::string_view code, std::string_view message) {
   std::string out = R"({"error":)";
-  protocol::append_json_string(out, code);
+  append_json_string(out, code);
   out += R"(,"message":)";
-  protocol::append_json_string(out, message);
+  append_json_string(out, message);
   out += '}';
   return out;
 }

@@ -10,7 +10,7 @@
 
 #include "model/bundle.h"
 #include "model/channel.h"
-#include "sim/options.h"
+#include "model/token_pool.h"
 
 namespace odin::loadtest {
 namespace {
@@ -38,7 +38,7 @@ std::vector<std::vector<T>> chunks(const std::vector<T>& v) {
 }  // namespace
 
 subscription_plan::subscription_plan(const options& o) : options_(o) {
-  tokens_ = o.token_pool > 0 ? sim::token_pool(o.token_pool) : o.tokens;
+  tokens_ = o.token_pool > 0 ? model::token_pool(o.token_pool) : o.tokens;
   for (const auto& t : tokens_) {
     if (!model::validate_token(t)) throw std::invalid_argument("invalid token \"" + t + "\"");
   }

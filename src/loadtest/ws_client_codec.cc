@@ -89,17 +89,8 @@ handshake_result parse_handshake(std::string_view data, std::string_view key) {
 
 void append_frame(std::string& out, opcode op, std::string_view payload, uint32_t mask) {
   const std::size_t n = payload.size();
-  out.push_back(static_cast<char>(0x80 | static_cast<uint8_t>(op)));
-  if (n < 126) {
-    out.push_back(static_cast<char>(0x80 | n));
-  } else if (n <= 0xFFFF) {
-    out.push_back(static_cast<char>(0x80 | 126));
-    out.push_back(static_cast<char>(n >> 8));
-    out.push_back(static_cast<char>(n & 0xFF));
-  } else {
-    out.push_back(static_cast<char>(0x80 | 127));
-    for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((uint64_t{n} >> (8 * i)) & 0xFF));
-  }
+  char header[protocol::ws::max_header_size];
+  out.append(header, protocol::ws::write_frame_header(header, op, n, /*masked=*/true));
   std::array<char, 4> m{};
   std::memcpy(m.data(), &mask, 4);
   out.append(m.data(), 4);
@@ -117,22 +108,15 @@ header_status read_header(const char* data, std::size_t size, frame_header& out)
   if (size < 2) return header_status::need_more;
   const auto b0 = static_cast<uint8_t>(data[0]);
   const auto b1 = static_cast<uint8_t>(data[1]);
-  if ((b0 & 0x70) != 0 || (b1 & 0x80) != 0) return header_status::malformed;
-  out.fin = (b0 & 0x80) != 0;
-  out.op = static_cast<opcode>(b0 & 0x0F);
-  uint64_t len = b1 & 0x7F;
-  std::size_t header = 2;
-  if (len == 126) {
-    if (size < 4) return header_status::need_more;
-    len = (uint64_t{static_cast<uint8_t>(data[2])} << 8) | static_cast<uint8_t>(data[3]);
-    header = 4;
-  } else if (len == 127) {
-    if (size < 10) return header_status::need_more;
-    len = 0;
-    for (int i = 0; i < 8; ++i) len = (len << 8) | static_cast<uint8_t>(data[2 + i]);
-    header = 10;
-    if (len > (uint64_t{1} << 32)) return header_status::malformed;
-  }
+  namespace pws = protocol::ws;
+  if ((b0 & pws::rsv_bits) != 0 || (b1 & pws::mask_bit) != 0) return header_status::malformed;
+  out.fin = (b0 & pws::fin_bit) != 0;
+  out.op = static_cast<opcode>(b0 & pws::opcode_bits);
+  const uint8_t len7 = b1 & pws::length7_bits;
+  const std::size_t header = 2 + pws::extended_length_bytes(len7);
+  if (size < header) return header_status::need_more;
+  const uint64_t len = pws::decode_length(len7, reinterpret_cast<const uint8_t*>(data) + 2);
+  if (len > (uint64_t{1} << 32)) return header_status::malformed;
   out.header_size = header;
   out.payload_size = len;
   return header_status::ok;

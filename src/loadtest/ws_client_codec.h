@@ -8,16 +8,12 @@
 #include <string>
 #include <string_view>
 
+#include "protocol/ws_frame_header.h"
+
 namespace odin::loadtest::ws {
 
-enum class opcode : uint8_t {
-  continuation = 0,
-  text = 1,
-  binary = 2,
-  close = 8,
-  ping = 9,
-  pong = 10
-};
+// The opcodes and the length encoding are the server codec's (protocol/ws_frame_header.h).
+using opcode = ::odin::protocol::ws::opcode;
 
 // A Sec-WebSocket-Key derived from n (16 bytes, base64): recomputable, so nothing is stored.
 std::string websocket_key(uint64_t n);

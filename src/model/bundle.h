@@ -35,7 +35,7 @@ std::span<const bundle> all_bundles();
 std::string_view to_string(bundle b);  // "TRADING" ...
 std::optional<bundle> parse_bundle(std::string_view name);
 
-// The kinds of a bundle, in the plan's order (e.g. TRADING: trade, liquidity, analytics).
+// The kinds of a bundle, in docs/plan.md's order (e.g. TRADING: trade, liquidity, analytics).
 std::span<const kind> kinds_of(bundle b);
 kind_set kind_set_of(bundle b);
 

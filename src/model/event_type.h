@@ -39,7 +39,7 @@ inline constexpr std::size_t event_type_count = 23;
 
 std::span<const event_type> all_event_types();
 
-// "TRADE_EXECUTED" ... exactly as the plan spells them.
+// "TRADE_EXECUTED" ... exactly as the plan (docs/plan.md) spells them.
 std::string_view to_string(event_type t);
 std::optional<event_type> parse_event_type(std::string_view name);
 

@@ -1,5 +1,5 @@
 #pragma once
-// Topic names of the eight kinds. Defaults are the plan's ("odin.trades" ...); each can be
+// Topic names of the eight kinds. Defaults: docs/plan.md's ("odin.trades" ...); each can be
 // overridden (KAFKA_TOPIC_TRADES ...). Lookup by topic name is how a bus record gets its kind.
 #include <array>
 #include <optional>

@@ -89,8 +89,4 @@ inline std::string render_error(const request_error& e) {
   return render_error(e.code, e.message, e.id_json);
 }
 
-// Appends `s` as a JSON string literal (quotes included) to `out`, escaping '"', '\\' and the
-// control characters. `s` must be UTF-8; bytes >= 0x80 are copied as they are.
-void append_json_string(std::string& out, std::string_view s);
-
 }  // namespace odin::protocol

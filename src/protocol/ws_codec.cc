@@ -11,14 +11,6 @@ namespace {
 constexpr std::string_view websocket_guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 constexpr std::size_t max_control_payload = 125;
 
-bool is_control(opcode op) {
-  return (static_cast<uint8_t>(op) & 0x8) != 0;
-}
-
-bool is_known_opcode(uint8_t op) {
-  return op <= 0x2 || (op >= 0x8 && op <= 0xA);
-}
-
 // Codes a client may send (RFC 6455 section 7.4; 1004-1006 and 1015 are never sent on the wire).
 bool is_valid_close_code(uint16_t c) {
   return (c >= 1000 && c <= 1003) || (c >= 1007 && c <= 1014) || (c >= 3000 && c <= 4999);
@@ -45,21 +37,7 @@ void unmask(char* dst, const char* src, std::size_t n, const uint8_t (&mask)[4],
 }  // namespace
 
 std::size_t write_header(opcode op, std::size_t payload_size, char* out) {
-  out[0] = static_cast<char>(0x80 | static_cast<uint8_t>(op));
-  if (payload_size < 126) {
-    out[1] = static_cast<char>(payload_size);
-    return 2;
-  }
-  if (payload_size <= 0xFFFF) {
-    out[1] = 126;
-    out[2] = static_cast<char>(payload_size >> 8);
-    out[3] = static_cast<char>(payload_size & 0xFF);
-    return 4;
-  }
-  out[1] = 127;
-  const auto size = static_cast<uint64_t>(payload_size);
-  for (std::size_t i = 0; i < 8; ++i) out[2 + i] = static_cast<char>(size >> (56 - 8 * i));
-  return 10;
+  return write_frame_header(out, op, payload_size, /*masked=*/false);
 }
 
 std::string make_frame(opcode op, std::string_view payload) {
@@ -131,30 +109,27 @@ bool frame_parser::read_header(std::string_view& input) {
 bool frame_parser::check_first_bytes() {
   const uint8_t b0 = header_[0];
   const uint8_t b1 = header_[1];
-  if ((b0 & 0x70) != 0) return fail(parse_status::protocol_error);  // RSV1-3: no extensions
-  if (!is_known_opcode(b0 & 0x0F)) return fail(parse_status::protocol_error);
-  if ((b1 & 0x80) == 0) return fail(parse_status::protocol_error);  // client frames are masked
-  fin_ = (b0 & 0x80) != 0;
-  op_ = static_cast<opcode>(b0 & 0x0F);
-  const uint8_t len7 = b1 & 0x7F;
+  if ((b0 & rsv_bits) != 0) return fail(parse_status::protocol_error);  // no extensions
+  if (!is_known_opcode(b0 & opcode_bits)) return fail(parse_status::protocol_error);
+  if ((b1 & mask_bit) == 0) return fail(parse_status::protocol_error);  // clients mask
+  fin_ = (b0 & fin_bit) != 0;
+  op_ = static_cast<opcode>(b0 & opcode_bits);
+  const uint8_t len7 = b1 & length7_bits;
   if (is_control(op_)) {
     if (!fin_ || len7 > max_control_payload) return fail(parse_status::protocol_error);
     if (op_ == opcode::close && len7 == 1) return fail(parse_status::protocol_error);
   } else if ((op_ == opcode::continuation) != in_message_) {
     return fail(parse_status::protocol_error);  // stray continuation, or interrupted message
   }
-  header_need_ = static_cast<uint8_t>(2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + 4);
+  header_need_ = static_cast<uint8_t>(2 + extended_length_bytes(len7) + mask_key_size);
   return true;
 }
 
 bool frame_parser::start_frame() {
-  const uint8_t len7 = header_[1] & 0x7F;
-  uint64_t size = len7;
-  const std::size_t length_bytes = len7 == 126 ? 2 : len7 == 127 ? 8 : 0;
-  if (length_bytes > 0) size = 0;
-  for (std::size_t i = 0; i < length_bytes; ++i) size = (size << 8) | header_[2 + i];
+  const uint8_t len7 = header_[1] & length7_bits;
+  const uint64_t size = decode_length(len7, header_ + 2);
   if (size >> 63) return fail(parse_status::protocol_error);  // RFC 6455: top bit must be 0
-  std::memcpy(mask_, header_ + 2 + length_bytes, 4);
+  std::memcpy(mask_, header_ + 2 + extended_length_bytes(len7), mask_key_size);
   if (is_control(op_)) {
     control_.clear();
     control_.reserve(size);

@@ -2,21 +2,15 @@
 // RFC 6455 framing, server side. Outgoing frames are rendered once (header + payload in one
 // buffer) and shared by every receiver; incoming client frames are parsed incrementally.
 // The parser is an untrusted-input boundary: never throws, fuzzed (fuzz/fuzz_ws_codec.cc).
+// Opcodes and the length encoding: protocol/ws_frame_header.h (shared with the load tester).
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-namespace odin::protocol::ws {
+#include "protocol/ws_frame_header.h"
 
-enum class opcode : uint8_t {
-  continuation = 0x0,
-  text = 0x1,
-  binary = 0x2,
-  close = 0x8,
-  ping = 0x9,
-  pong = 0xA,
-};
+namespace odin::protocol::ws {
 
 // Close codes the gateway sends (docs/protocol.md lists them).
 namespace close_code {
@@ -29,8 +23,6 @@ inline constexpr uint16_t policy_violation = 1008;
 inline constexpr uint16_t message_too_big = 1009;  // over the message size limit
 inline constexpr uint16_t slow_client = 4008;      // outbound queue over its byte limit
 }  // namespace close_code
-
-inline constexpr std::size_t max_header_size = 10;
 
 // Server frames are never masked and always FIN. Writes the header into `out`, returns its size.
 std::size_t write_header(opcode op, std::size_t payload_size, char* out);

@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "common/json_escape.h"
 #include "model/channel.h"
-#include "protocol/client_protocol.h"
 
 namespace odin::publisher {
 namespace {
@@ -110,7 +110,7 @@ answer handle_control(std::string_view body, sim::simulator& simulator,
                               simulator.snapshot())};
   }
   std::string quoted;
-  protocol::append_json_string(quoted, utf8_prefix(name, 64));
+  append_json_string(quoted, utf8_prefix(name, 64));
   return refuse("invalid_action",
                 fmt::format(R"(Invalid action: {}; use "start" or "stop")", quoted));
 }

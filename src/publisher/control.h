@@ -1,5 +1,5 @@
 #pragma once
-// POST /control, as the plan's control endpoint: {"action":"start","messagesPerSecond":N,
+// POST /control, as docs/plan.md's control endpoint: {"action":"start","messagesPerSecond":N,
 // "tokens":["BTC",..]?} starts the simulator (rate default: the configured SIM_RATE; tokens
 // default: SIM_TOKENS), {"action":"stop"} stops it. Starting a running simulator changes
 // nothing and says so (stop it first to change the rate), like the plan. 400 for an unknown

@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "common/json_escape.h"
 #include "model/channel.h"
-#include "protocol/client_protocol.h"
 #include "publisher/replies.h"
 #include "schema/json_pointer.h"
 
@@ -134,7 +134,7 @@ std::optional<model::event_type> check_type(const std::optional<element>& e,
   if (!t) {
     static const std::string known = known_types();
     std::string shown;
-    protocol::append_json_string(shown, utf8_prefix(name, 64));
+    append_json_string(shown, utf8_prefix(name, 64));
     errors.push_back(
         {"/type", fmt::format("unknown event type {}; known types: {}", shown, known)});
   }
@@ -182,7 +182,7 @@ void append_integer(std::string& out, int64_t v) {
   out.append(buf.data(), std::to_chars(buf.data(), buf.data() + buf.size(), v).ptr);
 }
 
-// The record value: the plan's flat shape. The schema has checked every part already
+// The record value: the plan's (docs/plan.md) flat shape. The schema has checked every part already
 // (timestamp: an integer in [0, year 9999], so it fits int64 even when written as 1.7e12).
 std::string render_value(model::event_type type, std::string_view token,
                          const std::optional<element>& timestamp, int64_t now_ms,
@@ -193,7 +193,7 @@ std::string render_value(model::event_type type, std::string_view token,
   out += R"({"type":")";
   out += model::to_string(type);
   out += R"(","tokenId":)";
-  protocol::append_json_string(out, token);
+  append_json_string(out, token);
   out += R"(,"timestamp":)";
   int64_t ts = now_ms;
   if (timestamp) {
@@ -204,7 +204,7 @@ std::string render_value(model::event_type type, std::string_view token,
   append_integer(out, ts);
   for (const field& f : fields) {
     out += ',';
-    protocol::append_json_string(out, f.key);
+    append_json_string(out, f.key);
     out += ':';
     text.clear();
     text.append(f.value);  // what simdjson::to_string writes, without two allocations

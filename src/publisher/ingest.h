@@ -2,7 +2,7 @@
 // POST /events bodies → records for the bus. A body is one event (a JSON object) or an array
 // of up to max_batch events, each in one of two forms:
 //   nested: {"type":"TRADE_EXECUTED","tokenId":"BTC","timestamp":1732280000123,"data":{...}}
-//   flat (the plan's): {"type":"TRADE_EXECUTED","tokenId":"BTC","price":42.5,...}
+//   flat (the plan's (docs/plan.md)): {"type":"TRADE_EXECUTED","tokenId":"BTC","price":42.5,...}
 // "timestamp" (ms since the epoch) is optional in both; the time of receipt replaces it.
 // Each event is checked: a known type, a valid token id (model::validate_token), its fields
 // against the type's schema (schemas/<TYPE>.json), no field given twice. One invalid event

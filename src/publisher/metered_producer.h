@@ -2,7 +2,7 @@
 // A bus::producer that counts: every record handed through it ends up in its publish_stats
 // (published / failed per topic, produce→ack latency, recent errors) when the bus completes
 // it. Give the same metered_producer to the simulator and to the server so that /stats and
-// /metrics count both (the plan's publisher counted its simulator too).
+// /metrics count both (the plan's (docs/plan.md) publisher counted its simulator too).
 // Thread-safe like the producer it wraps; completions run where the wrapped producer runs them.
 #include <memory>
 

@@ -1,5 +1,5 @@
 #pragma once
-// What the publisher has published: the plan's /stats counters (messagesPublished,
+// What the publisher has published: the plan's (docs/plan.md) /stats counters (messagesPublished,
 // messagesFailed, errors, byTopic, startTime, uptime, messagesPerSecond) and the Prometheus
 // series publisher_messages_published_total{topic}, publisher_messages_failed_total{topic},
 // publisher_produce_latency_seconds. Fed by metered_producer from the bus's completions.

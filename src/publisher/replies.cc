@@ -2,13 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "common/json_escape.h"
 #include "http/error_reply.h"
-#include "protocol/client_protocol.h"
 
 namespace odin::publisher {
 namespace {
-
-using protocol::append_json_string;
 
 void append_field(std::string& out, std::string_view name) {
   append_json_string(out, name);
@@ -196,7 +194,7 @@ int64_t epoch_ms(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
-// The plan's getStats() names and types first (errors: a number; startTime: epoch ms; uptime:
+// docs/plan.md's getStats() names and types first (errors: a number; startTime: epoch ms; uptime:
 // ms; messagesPerSecond: published / uptime), then ours under new names.
 std::string stats_body(const publish_stats& stats, const sim::stats& sim) {
   const double uptime_s = stats.uptime_seconds();

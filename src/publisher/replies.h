@@ -56,7 +56,7 @@ answer in_flight_answer(std::string_view what, long event_index);
 // not one of them. /control answers in its own form ({"success":false,...}).
 answer unauthorized_answer(bool credentials_given, bool control);
 
-// GET /stats: the plan's fields with the plan's types — messagesPublished, messagesFailed,
+// GET /stats: docs/plan.md's fields with the plan's types — messagesPublished, messagesFailed,
 // errors (a count), startTime (epoch ms), byTopic, uptime (ms), messagesPerSecond (published
 // / uptime) — then messagesPerSecondRecent (last 5 s), recentErrors (the last 10, text),
 // startTimeIso, simulator.

@@ -1,5 +1,5 @@
 #pragma once
-// The publisher's HTTP ingest server (the plan's "API Backend" side): POST /events,
+// The publisher's HTTP ingest server (the plan's "API Backend" side, docs/plan.md): POST /events,
 // POST /control, GET /stats, GET /health, GET /metrics on one port — or, with an admin
 // address (options.admin_host, PUBLISHER_ADMIN_ADDR), GET /metrics and /health on a second one. See
 // README.md for the API. Threads: options.io_threads I/O threads on one io_context (each connection

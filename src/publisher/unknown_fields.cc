@@ -4,7 +4,7 @@
 #include <prometheus/registry.h>
 #include <spdlog/spdlog.h>
 
-#include "protocol/client_protocol.h"
+#include "common/json_escape.h"
 #include "publisher/replies.h"
 
 namespace odin::publisher {
@@ -36,7 +36,7 @@ prometheus::Counter& unknown_fields::counter_of(model::event_type type, std::str
       return family_->Add({{"type", type_name}, {"field", "_other"}});
     }
     std::string quoted;  // the sender's text, escaped: no control characters in the log
-    protocol::append_json_string(quoted, field);
+    append_json_string(quoted, field);
     spdlog::info(
         "publisher: {} events carry the field {} that schemas/{}.json does not "
         "declare; passing it through (PUBLISHER_STRICT_SCHEMAS=true refuses such "

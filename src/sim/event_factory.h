@@ -1,5 +1,5 @@
 #pragma once
-// Synthetic event payloads, one shape per event type, as the plan's generateEventData:
+// Synthetic event payloads, one shape per event type, as docs/plan.md's generateEventData:
 // {"type":"TRADE_EXECUTED","tokenId":"BTC","timestamp":<ms>,"price":..,...} (compact JSON).
 // Used by the simulator and by the publisher's load generator.
 #include <cstdint>

@@ -7,7 +7,7 @@ namespace {
 
 using model::event_type;
 
-// Per kind, twice the plan's weights (trade 6, analytics 4, liquidity 2, metadata 2,
+// Per kind, twice the plan's (docs/plan.md) weights (trade 6, analytics 4, liquidity 2, metadata 2,
 // community 2) plus the kinds the plan's simulator never produced (social 1, creation 1,
 // balances 2). Total 20.
 constexpr std::array<weighted_type, 12> mix = {{

@@ -1,5 +1,5 @@
 #pragma once
-// Which event types the simulator draws, and how often. The plan's weights (trades 3x,
+// Which event types the simulator draws, and how often. docs/plan.md's weights (trades 3x,
 // analytics 2x, liquidity / metadata / comments 1x) are kept per kind and extended so that
 // all eight kinds appear; see src/sim/README.md for the table.
 #include <span>

@@ -1,6 +1,5 @@
 #pragma once
 // Settings of the event simulator (filled by src/config: SIM_TOKENS, SIM_RATE, SIM_TOKEN_POOL).
-#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,8 +13,5 @@ struct options {
 };
 
 inline constexpr double max_rate = 1'000'000.0;
-
-// n synthetic token ids for benchmarks (SIM_TOKEN_POOL): "T0001" ... at least four digits.
-std::vector<std::string> token_pool(std::size_t n);
 
 }  // namespace odin::sim

@@ -67,7 +67,7 @@ class SetupTopicsScript : public ::testing::Test {
     for (const auto& [k, v] : ordered(s)) call += " -c " + k + "=" + v;
     return call;
   }
-  // The script passes configs in the plan's order, not the map's.
+  // The script passes configs in the plan's (docs/plan.md) order, not the map's.
   static std::vector<std::pair<std::string, std::string>> ordered(const topic_spec& s) {
     std::vector<std::pair<std::string, std::string>> out;
     for (const char* key : {"retention.ms", "segment.ms", "cleanup.policy", "compression.type",

@@ -31,7 +31,7 @@ struct received_event {
 // not an event. Members after "data" (snapshot, conflated) are not part of `data`.
 bool parse_event_frame(const std::string& frame, received_event& out);
 
-// The value the scenario publishes for (type, token, n): the plan's event shape.
+// The value the scenario publishes for (type, token, n): the plan's (docs/plan.md) event shape.
 std::string scenario_value(model::event_type type, const std::string& token, int n);
 
 // Polls `condition` every 20 ms until it holds or `timeout` passes; returns its last value.

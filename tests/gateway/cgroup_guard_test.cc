@@ -114,7 +114,7 @@ TEST_F(fake_cgroup, explicit_settings_come_first_and_no_cgroup_means_defaults) {
   EXPECT_EQ(l.memory_bytes, default_memory_limit);
   EXPECT_EQ(l.memory_source, "default");
 
-  // WS_CPU_LIMIT=1 (the plan's .env): 0.8 of a core busy is 80 % whatever the host has.
+  // WS_CPU_LIMIT=1 (docs/plan.md's .env): 0.8 of a core busy is 80 % whatever the host has.
   resource_guard g(75.0, default_memory_limit, 1.0);
   const uint64_t tck = static_cast<uint64_t>(::sysconf(_SC_CLK_TCK));
   g.update_own(0, 50.0, 1);

@@ -238,7 +238,7 @@ TEST_F(gateway_e2e, http_endpoints) {
   EXPECT_EQ(metric_value(page, R"(ws_delivery_latency_seconds_bucket{le="+Inf"})"), 0);
 }
 
-// The plan's `wscat -c ws://host:3002` asks for `/`: it upgrades like `/ws`, and the two kinds
+// docs/plan.md's `wscat -c ws://host:3002` asks for `/`: it upgrades like `/ws`, and the two kinds
 // of clients get the same events. A plain GET / (no Upgrade header) is no upgrade: 404 here.
 TEST_F(gateway_e2e, root_path_upgrades_like_ws) {
   start();

@@ -63,7 +63,7 @@ TEST(LoadtestE2e, DevServerDeliversEveryEventToEveryClient) {
   ASSERT_TRUE(sent_before) << "the gateway exports ws_messages_sent_total";
 
   loadtest::options o;
-  // No path, as in the plan's `odin loadtest --server ws://localhost:3002`: the gateway
+  // No path, as in docs/plan.md's `odin loadtest --server ws://localhost:3002`: the gateway
   // upgrades on `/` like on `/ws`.
   o.server = "ws://localhost:" + std::to_string(port);
   o.target = clients;

@@ -330,14 +330,6 @@ TEST(Render, ErrorRepliesAreValidJsonForEveryParseError) {
   }
 }
 
-TEST(Render, AppendJsonStringEscapes) {
-  std::string out;
-  append_json_string(out, std::string_view("a\"b\\c\n\r\t\b\f\x01\x1f\x7f\xc3\xa9", 15));
-  EXPECT_EQ(out, "\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001\\u001f\x7f\xc3\xa9\"");
-  EXPECT_EQ(nlohmann::json::parse(out),
-            std::string_view("a\"b\\c\n\r\t\b\f\x01\x1f\x7f\xc3\xa9", 15));
-}
-
 TEST(ErrorCode, NamesAreDistinctSnakeCase) {
   std::set<std::string_view> seen;
   for (int i = 0; i <= static_cast<int>(error_code::not_subscribed); ++i) {

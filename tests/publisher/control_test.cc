@@ -1,4 +1,4 @@
-// POST /control drives the simulator like the plan's control endpoint; /stats reports it.
+// POST /control drives the simulator like docs/plan.md's control endpoint; /stats reports it.
 #include <set>
 
 #include <gmock/gmock.h>

@@ -98,7 +98,7 @@ TEST(EventsMemory, HealthAndStatsShape) {
   memory_stack stack;
   const http_answer h = get(stack.port(), "/health");
   EXPECT_EQ(h.status, 200);
-  // The plan's /health: {status, uptime (ms), publisher}.
+  // The plan's (docs/plan.md) /health: {status, uptime (ms), publisher}.
   const json health = json::parse(h.body);
   EXPECT_EQ(health["status"], "healthy");
   EXPECT_TRUE(health["uptime"].is_number_integer()) << h.body;

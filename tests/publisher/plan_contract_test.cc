@@ -1,5 +1,5 @@
 // The publisher contract of the migration plan, as its backend and its runbook use it: the
-// payloads of the plan's simulator (generateEventData) posted as the plan's publisher builds
+// payloads of docs/plan.md's simulator (generateEventData) posted as the plan's publisher builds
 // them, `curl -d` (application/x-www-form-urlencoded) and no Content-Type, additive fields
 // passed through (or refused with strict schemas).
 #include <random>

@@ -43,7 +43,7 @@ using test::consumed;
 using test::poll_until;
 
 // One event per type, each with its own token ("S0".."S22" + suffix): the value the bus must
-// carry (the plan's flat shape, from the simulator's generator) and the body to POST
+// carry (the plan's (docs/plan.md) flat shape, from the simulator's generator) and the body to POST
 // (nested form for even indexes, flat for odd ones).
 struct sample {
   model::event_type type;

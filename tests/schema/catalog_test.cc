@@ -44,7 +44,7 @@ TEST(SchemaCatalog, EmbeddedTextsAreTheFilesOnDisk) {
   }
 }
 
-// The fields the plan's simulator (generateEventData) always sends for a type.
+// The fields the plan's (docs/plan.md) simulator (generateEventData) always sends for a type.
 std::vector<std::string_view> plan_fields(std::string_view type) {
   if (type == "TRADE_EXECUTED" || type == "BUY_COMPLETED" || type == "SELL_COMPLETED")
     return {"price", "volume", "side", "amount"};

@@ -10,7 +10,6 @@
 #include "model/event_type.h"
 #include "sim/event_factory.h"
 #include "sim/event_mix.h"
-#include "sim/options.h"
 
 namespace odin::sim {
 namespace {
@@ -149,7 +148,7 @@ TEST(EventMix, CoversAllKindsAndKeepsThePlansRatios) {
   for (const auto& w : event_mix()) per_kind[model::kind_of(w.type)] += w.weight;
   ASSERT_EQ(per_kind.size(), model::kind_count);
   EXPECT_EQ(event_mix_total_weight(), 20u);
-  // The plan: trades 3, analytics 2, liquidity / metadata / comments 1 each.
+  // The plan (docs/plan.md): trades 3, analytics 2, liquidity / metadata / comments 1 each.
   EXPECT_EQ(per_kind[model::kind::trade], 3 * per_kind[model::kind::liquidity]);
   EXPECT_EQ(per_kind[model::kind::analytics], 2 * per_kind[model::kind::liquidity]);
   EXPECT_EQ(per_kind[model::kind::metadata], per_kind[model::kind::liquidity]);
@@ -166,14 +165,6 @@ TEST(EventMix, DrawsFollowTheWeights) {
     const double expected = draws * double(w.weight) / event_mix_total_weight();
     EXPECT_NEAR(seen[w.type], expected, expected * 0.05) << model::to_string(w.type);
   }
-}
-
-TEST(TokenPool, NamesAreNumberedFromOne) {
-  EXPECT_EQ(token_pool(3), (std::vector<std::string>{"T0001", "T0002", "T0003"}));
-  EXPECT_TRUE(token_pool(0).empty());
-  const auto big = token_pool(10000);
-  EXPECT_EQ(big.back(), "T10000");
-  EXPECT_EQ(std::set<std::string>(big.begin(), big.end()).size(), 10000u);
 }
 
 }  // namespace

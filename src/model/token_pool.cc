@@ -1,8 +1,8 @@
-#include "sim/options.h"
+#include "model/token_pool.h"
 
 #include <fmt/format.h>
 
-namespace odin::sim {
+namespace odin::model {
 
 std::vector<std::string> token_pool(std::size_t n) {
   std::vector<std::string> tokens;
@@ -11,4 +11,4 @@ std::vector<std::string> token_pool(std::size_t n) {
   return tokens;
 }
 
-}  // namespace odin::sim
+}  // namespace odin::model
