@@ -21,6 +21,11 @@ struct context {
   context(const options& o, bus::consumer& c)
       : opts(o), consumer(c), limits(resolve_guard_limits(o)), guard(limits) {}
 
+  // Now on the flush-coalescing clock (options::clock; steady_clock unless a test injects one).
+  std::chrono::steady_clock::time_point now() const {
+    return opts.clock ? opts.clock() : std::chrono::steady_clock::now();
+  }
+
   const options& opts;
   bus::consumer& consumer;
   const guard_limits limits;  // resolved at start (cgroup files read once)
