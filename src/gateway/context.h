@@ -40,6 +40,11 @@ struct context {
   // Seconds since the epoch by the clock tokens are checked against (options.auth.clock).
   int64_t now_seconds() const;
 
+  // Now on the flush-coalescing clock (options::clock; steady_clock unless a test injects one).
+  std::chrono::steady_clock::time_point now() const {
+    return opts.clock ? opts.clock() : std::chrono::steady_clock::now();
+  }
+
   const options& opts;
   bus::consumer& consumer;
   const guard_limits limits;  // resolved at start (cgroup files read once)

@@ -64,7 +64,7 @@ constexpr std::string_view data_key = R"(","data":)";
 constexpr std::string_view envelope_close = "}";
 
 char* put(char* out, std::string_view s) {
-  std::memcpy(out, s.data(), s.size());
+  if (!s.empty()) std::memcpy(out, s.data(), s.size());  // an empty view's data() may be null
   return out + s.size();
 }
 

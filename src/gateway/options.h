@@ -58,6 +58,9 @@ struct options {
   // for up to this long, then written in one sendmsg; a calm session is written at once
   // (0 = write every session after every drain turn).
   std::chrono::microseconds flush_interval{2000};
+  // The clock flush coalescing reads ("written less than flush_interval ago"); not a setting:
+  // tests inject a manual clock. Empty = std::chrono::steady_clock.
+  std::function<std::chrono::steady_clock::time_point()> clock;
 
   // WS_IDEMPOTENCY_WINDOW / WS_IDEMPOTENCY_MAX_KEYS: a record whose odin-idempotency-key
   // header was forwarded on its topic within the window is dropped as a duplicate; at most

@@ -129,7 +129,7 @@ void session::flush() {
       if (errno == EAGAIN || errno == EWOULDBLOCK) return wait_writable();
       return teardown();  // peer gone (EPIPE, ECONNRESET ...)
     }
-    last_write_ = std::chrono::steady_clock::now();
+    last_write_ = shard_.ctx().now();
     const consumed done = queue_.consume(static_cast<std::size_t>(n));
     report_queue_bytes();
     stats.bytes_sent.add(static_cast<uint64_t>(n));

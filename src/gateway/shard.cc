@@ -157,7 +157,7 @@ void shard::drain() {
 // sendmsg per interval carrying everything that arrived in it.
 void shard::flush_dirty() {
   const auto interval = ctx_.opts.flush_interval;
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = ctx_.now();
   for (std::size_t i = 0; i < dirty_.size(); ++i) {
     session* s = dirty_[i];
     if (interval.count() == 0 || now - s->last_write() >= interval) {

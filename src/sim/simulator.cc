@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 
 #include <spdlog/spdlog.h>
 
@@ -121,10 +122,12 @@ void simulator::run(double rate, std::vector<std::string> tokens, uint64_t seed)
   }
   rng gen(seed);
   std::uniform_int_distribution<std::size_t> pick_token(0, tokens.size() - 1);
-  auto start = clock::now();
+  const std::function<clock::time_point()> now_fn =
+      defaults_.clock ? defaults_.clock : [] { return clock::now(); };
+  auto start = now_fn();
   uint64_t sent = 0;
   while (!stop_requested_.load()) {
-    const auto now = clock::now();
+    const auto now = now_fn();
     const double elapsed = seconds_d(now - start).count();
     auto due = std::max(sent, static_cast<uint64_t>(std::floor(elapsed * rate)) + 1);
     if (static_cast<double>(due - sent) > std::max(1.0, rate * max_lag_seconds)) {
@@ -138,8 +141,9 @@ void simulator::run(double rate, std::vector<std::string> tokens, uint64_t seed)
     }
     const auto next = start + std::chrono::duration_cast<clock::duration>(seconds_d(sent / rate));
     std::unique_lock lock(wake_mutex_);
-    wake_.wait_until(lock, std::max(next, now + min_tick),
-                     [this] { return stop_requested_.load(); });
+    // A relative wait, so that an injected clock paces too (it may not be steady_clock's).
+    wake_.wait_for(lock, std::max<clock::duration>(next - now, min_tick),
+                   [this] { return stop_requested_.load(); });
   }
 }
 

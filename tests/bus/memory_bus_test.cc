@@ -138,26 +138,43 @@ TEST(MemoryBus, PauseHandsOutNothingAndResumeLosesNothing) {
   for (std::size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i].value, std::to_string(i));
 }
 
-TEST(MemoryBus, WakeUnblocksPoll) {
+// dispatcher::stop relies on ONE wake() ending the poll it interrupts, whether it lands
+// before the poll blocked or while it waits. A lost wake shows as the poll running to its
+// 30 s timeout (the 15 s bound only tells the two apart; nothing here measures speed).
+TEST(MemoryBus, OneWakeBeforePollIsNotLost) {
   memory_bus bus({});
   auto c = bus.make_consumer();
   for (bool paused : {false, true}) {
     if (paused) c->pause();
-    std::atomic<bool> returned{false};
-    std::thread t([&] {
-      auto n = c->poll(20s, 10, [](const record&) {});
-      EXPECT_TRUE(n.has_value());
-      returned = true;
-    });
+    c->wake();  // before poll() was even called: it must end the next poll
     const auto t0 = std::chrono::steady_clock::now();
-    // Keep waking until the poll returns (a wake before it blocked also ends it).
-    while (!returned && std::chrono::steady_clock::now() - t0 < 5s) {
-      c->wake();
-      std::this_thread::sleep_for(5ms);
-    }
+    auto n = c->poll(30s, 10, [](const record&) {});
+    ASSERT_TRUE(n.has_value());
+    EXPECT_EQ(n.value(), 0u);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 15s)
+        << "the wake was lost (paused " << paused << ")";
+  }
+}
+
+TEST(MemoryBus, OneWakeEndsABlockedPoll) {
+  memory_bus bus({});
+  auto c = bus.make_consumer();
+  for (bool paused : {false, true}) {
+    if (paused) c->pause();
+    std::atomic<bool> polling{false};
+    std::chrono::steady_clock::duration took{};
+    std::thread t([&] {
+      polling = true;
+      const auto t0 = std::chrono::steady_clock::now();
+      auto n = c->poll(30s, 10, [](const record&) {});
+      took = std::chrono::steady_clock::now() - t0;
+      EXPECT_TRUE(n.has_value());
+    });
+    while (!polling) std::this_thread::yield();
+    std::this_thread::sleep_for(50ms);  // most likely blocked by now; either way one wake
+    c->wake();
     t.join();
-    EXPECT_TRUE(returned);
-    EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
+    EXPECT_LT(took, 15s) << "the wake was lost (paused " << paused << ")";
   }
 }
 

@@ -9,6 +9,7 @@
 
 #include "model/bundle.h"
 #include "model/channel.h"
+#include "support/wait_for.h"
 #include "support/ws_client.h"
 
 namespace odin::test {
@@ -146,12 +147,7 @@ void send_requests(ws_client& client, const std::vector<std::string>& requests,
 }  // namespace
 
 bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(20ms);
-  }
-  return true;
+  return test::wait_for(condition, timeout, 20ms);
 }
 
 bool wait_healthy(uint16_t port, std::chrono::milliseconds timeout) {

@@ -23,6 +23,7 @@
 #include "bus/kafka_producer.h"
 #include "e2e/fanout_scenario.h"
 #include "gateway/gateway.h"
+#include "support/metrics_text.h"
 #include "support/mock_cluster.h"
 #include "support/ws_client.h"
 
@@ -34,13 +35,6 @@ using namespace std::chrono_literals;
 int env_int(const char* name, int fallback) {
   const char* v = std::getenv(name);
   return v != nullptr && *v != '\0' ? std::atoi(v) : fallback;
-}
-
-std::optional<double> metric(const std::string& page, const std::string& sample) {
-  const std::string prefix = sample + " ";
-  const auto at = page.find("\n" + prefix);
-  if (at == std::string::npos) return std::nullopt;
-  return std::stod(page.substr(at + 1 + prefix.size()));
 }
 
 class GatewayOutage : public ::testing::Test {
@@ -105,9 +99,9 @@ TEST_F(GatewayOutage, ClientsStayConnectedAndEveryAcknowledgedEventArrivesAfterR
   }
   // Not counted below: its request() skips the events it reads while waiting for the pong.
   ws_client pinger("127.0.0.1", port());
-  ASSERT_TRUE(
-      wait_until([&] { return metric(metrics(), "ws_active_connections") == clients_ + 1; }, 10s));
-  EXPECT_EQ(metric(metrics(), "kafka_consumer_connected"), 1);
+  ASSERT_TRUE(wait_until(
+      [&] { return metric_value(metrics(), "ws_active_connections") == clients_ + 1; }, 10s));
+  EXPECT_EQ(metric_value(metrics(), "kafka_consumer_connected"), 1);
 
   std::vector<std::string> sent;
   for (int round = 0; round < 5; ++round) produce_round(round, sent);
@@ -116,7 +110,8 @@ TEST_F(GatewayOutage, ClientsStayConnectedAndEveryAcknowledgedEventArrivesAfterR
 
   // Every broker goes away.
   for (int b = 1; b <= cluster_.brokers(); ++b) cluster_.broker_down(b);
-  ASSERT_TRUE(wait_until([&] { return metric(metrics(), "kafka_consumer_connected") == 0; }, 30s))
+  ASSERT_TRUE(
+      wait_until([&] { return metric_value(metrics(), "kafka_consumer_connected") == 0; }, 30s))
       << "the consumer never noticed the outage";
   const auto outage_start = std::chrono::steady_clock::now();
   for (int round = 5; round < 10; ++round) produce_round(round, sent);  // queued, not acked
@@ -127,18 +122,20 @@ TEST_F(GatewayOutage, ClientsStayConnectedAndEveryAcknowledgedEventArrivesAfterR
   EXPECT_NE(ready.body.find(R"("seconds":)"), std::string::npos) << ready.body;
   std::this_thread::sleep_until(outage_start + std::chrono::seconds(outage_s_));
   const std::string during = metrics();
-  EXPECT_EQ(metric(during, "ws_active_connections"), clients_ + 1) << "nobody was disconnected";
-  EXPECT_GE(metric(during, "kafka_consumer_disconnected_seconds").value_or(-1), outage_s_ - 1);
-  EXPECT_EQ(metric(during, "kafka_consumer_outages_total"), 1);
+  EXPECT_EQ(metric_value(during, "ws_active_connections"), clients_ + 1)
+      << "nobody was disconnected";
+  EXPECT_GE(metric_value(during, "kafka_consumer_disconnected_seconds").value_or(-1),
+            outage_s_ - 1);
+  EXPECT_EQ(metric_value(during, "kafka_consumer_outages_total"), 1);
   EXPECT_TRUE(pinger.request(R"({"type":"ping","id":1})", 5s)) << "clients are served";
 
   for (int b = 1; b <= cluster_.brokers(); ++b) cluster_.broker_up(b);
   ASSERT_TRUE(wait_until([&] { return http_get(port(), "/ready").status == 200; }, 60s))
       << "the gateway did not recover";
   const std::string after = metrics();
-  EXPECT_EQ(metric(after, "kafka_consumer_connected"), 1);
-  EXPECT_EQ(metric(after, "kafka_consumer_disconnected_seconds"), 0);
-  EXPECT_GE(metric(after, "kafka_consumer_outage_seconds_total").value_or(-1), outage_s_ - 1);
+  EXPECT_EQ(metric_value(after, "kafka_consumer_connected"), 1);
+  EXPECT_EQ(metric_value(after, "kafka_consumer_disconnected_seconds"), 0);
+  EXPECT_GE(metric_value(after, "kafka_consumer_outage_seconds_total").value_or(-1), outage_s_ - 1);
   EXPECT_EQ(producer_->flush(std::chrono::seconds(outage_s_ + 60)), 0u);
   for (int round = 10; round < 15; ++round) produce_round(round, sent);
   EXPECT_EQ(producer_->flush(30s), 0u);
@@ -181,8 +178,8 @@ TEST_F(GatewayOutage, ClientsStayConnectedAndEveryAcknowledgedEventArrivesAfterR
   EXPECT_EQ(disconnected, 0u);
   EXPECT_EQ(complete, clients.size())
       << "clients that got every acknowledged event in order; " << incomplete;
-  EXPECT_EQ(metric(metrics(), "ws_active_connections"), clients_ + 1);
-  EXPECT_EQ(metric(metrics(), "ws_slow_client_disconnects_total"), 0);
+  EXPECT_EQ(metric_value(metrics(), "ws_active_connections"), clients_ + 1);
+  EXPECT_EQ(metric_value(metrics(), "ws_slow_client_disconnects_total"), 0);
 }
 
 }  // namespace

@@ -11,10 +11,12 @@
 
 #include "bus/kafka_consumer.h"
 #include "bus/kafka_producer.h"
+#include "bus/partitioner.h"
 #include "e2e/fanout_scenario.h"
 #include "gateway/gateway.h"
 #include "model/bundle.h"
 #include "support/mock_cluster.h"
+#include "support/wait_for.h"
 #include "support/ws_client.h"
 
 namespace odin::test {
@@ -85,32 +87,48 @@ TEST_F(KafkaE2E, EveryAcknowledgedEventArrivesAcrossALeaderBrokerOutage) {
   for (const auto& topic : kafka_.topics.all_topics())
     for (int p = 0; p < 4; ++p) cluster_.set_leader(topic, p, 1);
 
+  // The outage is placed by counts, not sleeps: broker 1 goes down once 300 records were
+  // produced and comes back once 300 more were produced while it was down, and the test
+  // checks that records for its partitions were produced (and acknowledged) in the outage.
   constexpr int total = 1200;
   std::mutex mutex;
   std::set<std::string> acked;
-  std::atomic<int> failed{0};
+  std::atomic<int> failed{0}, produced{0}, produced_while_down{0};
+  std::atomic<int> to_down_leader{0}, to_down_leader_acked{0};  // produced while down, p 0-3
+  std::atomic<bool> down{false};
   const auto types = model::all_event_types();
   std::thread producer_thread([&] {
     for (int i = 0; i < total; ++i) {
       const auto type = types[static_cast<std::size_t>(i) % types.size()];
       const auto& token = tokens[static_cast<std::size_t>(i) % tokens.size()];
       std::string value = scenario_value(type, token, i);
-      producer_->produce(model::kind_of(type), token, value, [&, value](auto r) {
+      const bool in_outage = down.load();
+      const bool led_by_down = in_outage && bus::partition_for_key(token, 12) < 4;
+      if (in_outage) ++produced_while_down;
+      if (led_by_down) ++to_down_leader;
+      producer_->produce(model::kind_of(type), token, value, [&, value, led_by_down](auto r) {
         if (!r) {
           ++failed;
           return;
         }
+        if (led_by_down) ++to_down_leader_acked;
         std::lock_guard lock(mutex);
         acked.insert(value);
       });
+      ++produced;
       std::this_thread::sleep_for(2ms);
     }
   });
-  std::this_thread::sleep_for(600ms);
+  const bool started = wait_for([&] { return produced >= 300; }, 60s);
   cluster_.broker_down(1);
-  std::this_thread::sleep_for(2s);
+  down = true;
+  const bool overlapped = wait_for([&] { return produced_while_down >= 300; }, 60s);
+  down = false;
   cluster_.broker_up(1);
   producer_thread.join();
+  ASSERT_TRUE(started && overlapped)
+      << produced << " produced, " << produced_while_down << " of them during the outage";
+  EXPECT_GT(to_down_leader.load(), 0) << "nothing was produced for the downed leader's partitions";
   EXPECT_EQ(producer_->flush(40s), 0u);
 
   std::set<std::string> received;
@@ -132,6 +150,8 @@ TEST_F(KafkaE2E, EveryAcknowledgedEventArrivesAcrossALeaderBrokerOutage) {
   for (const auto& v : acked) missing += received.count(v) ? 0 : 1;
   EXPECT_EQ(missing, 0u) << "acknowledged events that never reached the client";
   EXPECT_GT(acked.size(), std::size_t{total} * 9 / 10) << "the outage should not fail most sends";
+  EXPECT_GT(to_down_leader_acked.load(), 0)
+      << "no record produced for the downed leader during the outage was acknowledged";
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 #include "e2e/fanout_scenario.h"
 #include "gateway/gateway.h"
 #include "model/event_type.h"
+#include "support/metrics_text.h"
 #include "support/mock_cluster.h"
 #include "support/ws_client.h"
 
@@ -88,21 +89,9 @@ std::vector<corpus_record> duplicate_corpus() {
   };
 }
 
-std::optional<double> metric(const std::string& page, const std::string& sample) {
-  const std::string prefix = sample + " ";
-  for (std::size_t at = 0; at < page.size();) {
-    const std::size_t end = page.find('\n', at);
-    const std::string line = page.substr(at, end - at);
-    if (line.starts_with(prefix)) return std::stod(line.substr(prefix.size()));
-    if (end == std::string::npos) break;
-    at = end + 1;
-  }
-  return std::nullopt;
-}
-
 double dropped(uint16_t port, const std::string& reason) {
-  return metric(http_get(port, "/metrics").body,
-                R"(kafka_messages_dropped_total{reason=")" + reason + "\"}")
+  return metric_value(http_get(port, "/metrics").body,
+                      R"(kafka_messages_dropped_total{reason=")" + reason + "\"}")
       .value_or(-1);
 }
 
@@ -124,7 +113,7 @@ void check_corpus(uint16_t port, const std::vector<corpus_record>& corpus,
   }
   ASSERT_TRUE(wait_until(
       [&] {
-        return metric(http_get(port, "/metrics").body, "kafka_messages_received_total") ==
+        return metric_value(http_get(port, "/metrics").body, "kafka_messages_received_total") ==
                static_cast<double>(corpus.size());
       },
       30s))

@@ -31,17 +31,19 @@ uint64_t rss_bytes(pid_t pid) {
 }
 
 TEST(SlowClient, IsClosedWith4008WhileReadersKeepReceivingAndRssStaysBounded) {
-  const uint16_t port = free_port();
   child_process server(ODIN_BINARY, {"dev", "--env-file", "/dev/null"},
                        {{"PATH", "/usr/bin:/bin"},
                         {"LOG_FORMAT", "text"},
-                        {"WS_ADDR", "127.0.0.1:" + std::to_string(port)},
+                        {"WS_ADDR", "127.0.0.1:0"},  // any free port: read from the banner
                         {"PORT", "0"},
                         {"WS_MAX_QUEUE_BYTES", "262144"},
                         {"WS_PUBLIC_BALANCES", "true"},  // readers take ALL, anonymously
                         {"WS_CLOSE_TIMEOUT", "60s"},
                         {"BUS_RETENTION_RECORDS", "200"},
                         {"SIM_RATE", "5000"}});
+  const auto printed = printed_port(server, "WebSocket  ws://127.0.0.1:", 20s);
+  ASSERT_TRUE(printed) << "no port in the banner: " << server.out() << server.err();
+  const uint16_t port = *printed;
   ASSERT_TRUE(wait_healthy(port, 20s)) << server.err();
   const std::string all =
       R"({"type":"subscribe","bundle":"ALL","tokens":["BTC","ETH","SOL","ODIN","DOGE"]})";

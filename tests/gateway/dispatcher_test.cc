@@ -13,6 +13,7 @@
 
 #include "gateway/fake_consumer.h"
 #include "gateway/test_events.h"
+#include "support/wait_for.h"
 
 namespace odin::gateway {
 namespace {
@@ -37,15 +38,7 @@ std::vector<frame_ref> pop_all(shard_inbox& inbox) {
   return out;
 }
 
-template <class Pred>
-bool wait_for(Pred pred, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
+using ::odin::test::wait_for;
 
 TEST(dispatcher, validates_numbers_per_channel_and_hands_each_record_to_every_shard) {
   fake_consumer consumer;

@@ -1,14 +1,16 @@
 // WS_FLUSH_INTERVAL: a session written less than an interval ago waits for the shard's flush
 // timer. The first event after a quiet interval leaves at once; events that follow within
 // the interval gather and leave together — fewer sendmsg calls, same bytes, same order.
+// "Ago" is read on a manual clock (options::clock) the test moves, so what is asserted does
+// not depend on how fast this machine runs the test.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "gateway/gateway_fixture.h"
+#include "support/manual_clock.h"
 
 namespace odin::gateway::test {
 namespace {
@@ -22,19 +24,27 @@ class flush_coalescing : public gateway_fixture {
     options o = test_options();
     o.io_threads = 1;  // one shard: its flush counters are the ones under test
     o.flush_interval = interval;
+    o.clock = clock_.function();
+    interval_ = interval;
     start(o);
     client_ = connect_client();
     ASSERT_EQ(request(*client_, R"({"type":"subscribe","channels":["FLUSH.trade"]})")["type"],
               "subscribed");
+    settle_write();
   }
 
-  // Pushes `n` events `gap` apart; returns what the client must receive.
-  std::vector<std::string> push_spaced(int n, std::chrono::milliseconds gap) {
+  // The session stamps last_write after sendmsg returns, so the client may read a frame before
+  // the stamp is taken; the counter is bumped after the stamp: once it shows the write, moving
+  // the clock cannot land inside it.
+  void settle_write() {
+    ++writes_;
+    ASSERT_TRUE(wait_for([&] { return metric("ws_write_calls_total") >= writes_; }, 10s))
+        << "write " << writes_ << " never counted";
+  }
+
+  std::vector<std::string> push_n(int n) {
     std::vector<std::string> texts;
-    for (int i = 0; i < n; ++i) {
-      texts.push_back(push(kind::trade, "FLUSH", std::to_string(i)).text);
-      std::this_thread::sleep_for(gap);
-    }
+    for (int i = 0; i < n; ++i) texts.push_back(push(kind::trade, "FLUSH", std::to_string(i)).text);
     return texts;
   }
 
@@ -45,37 +55,60 @@ class flush_coalescing : public gateway_fixture {
     return got;
   }
 
+  // Pushes one event a full interval (on the manual clock) after the last write, and reads it.
+  void push_calm_event() {
+    clock_.advance(interval_);
+    const auto one = push_n(1);
+    ASSERT_EQ(read_all(one), one);
+    settle_write();
+  }
+
+  ::odin::test::manual_clock clock_;
+  std::chrono::microseconds interval_{};
+  double writes_ = 0;  // writes to the client so far
   std::unique_ptr<ws_client> client_;
 };
 
-TEST_F(flush_coalescing, events_within_the_interval_leave_in_one_write_and_in_order) {
-  start_with(std::chrono::milliseconds(400));
-  std::this_thread::sleep_for(450ms);  // the subscribe reply was a write too
-  // The first event after a quiet interval is written at once ...
-  const auto first = push_spaced(1, 0ms);
-  const auto before = std::chrono::steady_clock::now();
-  ASSERT_EQ(read_all(first), first);
-  EXPECT_LT(std::chrono::steady_clock::now() - before, 300ms);
+TEST_F(flush_coalescing, a_calm_session_is_written_at_once_one_write_per_event) {
+  start_with(std::chrono::hours(1));  // the flush timer never fires within the test
+  const double writes_before = metric("ws_write_calls_total");
+  // With a 1 h interval, an event is only written before the test's 10 s read deadline if
+  // the immediate path wrote it: the clock says the last write was an interval ago.
+  for (int i = 0; i < 5; ++i) push_calm_event();
+  EXPECT_EQ(metric("ws_write_calls_total") - writes_before, 5);
+  EXPECT_EQ(metric("ws_deferred_writes_total"), 0);
+  EXPECT_EQ(metric("ws_events_sent_total"), 5);
+}
+
+TEST_F(flush_coalescing, a_busy_session_is_written_only_by_the_flush_timer) {
+  start_with(20ms);
+  push_calm_event();  // the first event after a quiet interval leaves at once ...
   EXPECT_EQ(metric("ws_deferred_writes_total"), 0);
   const double writes_before = metric("ws_write_calls_total");
 
-  // ... the next 20, pushed 2 ms apart (~40 ms) inside the interval, wait for the flush timer
-  // and leave together: one sendmsg (two if the machine stalled the pushes).
-  const auto burst = push_spaced(20, 2ms);
+  // ... then the clock stands still: every drain turn finds the session written "0 s ago",
+  // so each of these events waits for the flush timer, which writes everything gathered
+  // since its last turn in one sendmsg: one write per deferral, never one per event.
+  const auto burst = push_n(20);
   ASSERT_EQ(read_all(burst), burst);
-  EXPECT_LE(metric("ws_write_calls_total") - writes_before, 2);
-  EXPECT_GE(metric("ws_deferred_writes_total"), 1);
+  const double writes = metric("ws_write_calls_total") - writes_before;
+  const double deferred = metric("ws_deferred_writes_total");
+  EXPECT_GE(deferred, 1);
+  EXPECT_EQ(writes, deferred) << "a write that did not wait for the timer";
   EXPECT_EQ(metric("ws_events_sent_total"), 21);
 }
 
 TEST_F(flush_coalescing, zero_interval_writes_after_every_drain_turn) {
   start_with(0us);
   const double writes_before = metric("ws_write_calls_total");
-  const auto spaced = push_spaced(20, 5ms);
-  ASSERT_EQ(read_all(spaced), spaced);
-  // 5 ms apart, each event is its own drain turn and its own write.
-  EXPECT_GE(metric("ws_write_calls_total") - writes_before, 15);
-  EXPECT_EQ(metric("ws_events_sent_total"), 20);
+  // One event per drain turn (each read before the next push): each is its own write, even
+  // though the clock never moves.
+  for (int i = 0; i < 10; ++i) {
+    const auto one = push_n(1);
+    ASSERT_EQ(read_all(one), one);
+  }
+  EXPECT_EQ(metric("ws_write_calls_total") - writes_before, 10);
+  EXPECT_EQ(metric("ws_events_sent_total"), 10);
   EXPECT_EQ(metric("ws_deferred_writes_total"), 0);
 }
 

@@ -19,6 +19,7 @@
 #include "gateway/ws_client.h"
 #include "model/channel.h"
 #include "protocol/position.h"
+#include "support/wait_for.h"
 
 namespace odin::gateway::test {
 
@@ -35,15 +36,7 @@ inline options test_options() {
   return o;
 }
 
-template <class Pred>
-bool wait_for(Pred pred, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return true;
-}
+using ::odin::test::wait_for;
 
 // A record the test pushed, to compute what each client must receive.
 struct pushed {

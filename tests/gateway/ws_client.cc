@@ -197,18 +197,4 @@ bool ws_client::close(uint16_t code, std::chrono::milliseconds timeout) {
   return ok;
 }
 
-std::optional<double> metric_value(std::string_view page, std::string_view sample) {
-  std::size_t at = 0;
-  while (at < page.size()) {
-    const std::size_t end = std::min(page.find('\n', at), page.size());
-    const std::string_view line = page.substr(at, end - at);
-    at = end + 1;
-    if (line.size() > sample.size() && line.substr(0, sample.size()) == sample &&
-        line[sample.size()] == ' ') {
-      return std::stod(std::string(line.substr(sample.size() + 1)));
-    }
-  }
-  return std::nullopt;
-}
-
 }  // namespace odin::gateway::test

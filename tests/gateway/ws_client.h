@@ -14,6 +14,8 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
+#include "support/metrics_text.h"
+
 namespace odin::gateway::test {
 
 using namespace std::chrono_literals;
@@ -65,7 +67,6 @@ class ws_client {
   std::vector<std::string> pongs_;
 };
 
-// The value of one sample line of a Prometheus text page ("name" or "name{labels}"), if any.
-std::optional<double> metric_value(std::string_view page, std::string_view sample);
+using ::odin::test::metric_value;  // support/metrics_text.h
 
 }  // namespace odin::gateway::test

@@ -16,6 +16,8 @@
 
 #include "bus/producer.h"
 #include "sim/simulator.h"
+#include "support/manual_clock.h"
+#include "support/wait_for.h"
 
 namespace odin::sim {
 namespace {
@@ -61,16 +63,7 @@ class fake_producer : public bus::producer {
   std::vector<sent> records_;
 };
 
-// Polls `done` until it holds or `limit` passes.
-template <class F>
-bool wait_for(F done, std::chrono::milliseconds limit) {
-  const auto deadline = clock_type::now() + limit;
-  while (!done()) {
-    if (clock_type::now() > deadline) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
+using ::odin::test::wait_for;
 
 // Nanoseconds the threads of this process spent ready to run but waiting for a CPU
 // (/proc/self/task/*/schedstat, second field); -1 if the kernel does not say.
@@ -122,6 +115,28 @@ TEST(Simulator, Holds100000PerSecondWithBursts) {
   GTEST_SKIP() << "under sanitizers one event costs ~100 us: 100k/s is out of reach";
 #endif
   expect_rate_holds(100000, 1000ms);
+}
+
+// On an injected clock the schedule is exact: event k is due at start + k / rate, so after
+// the clock moved t seconds exactly floor(t * rate) + 1 events have been produced, however
+// slowly this machine runs the simulator thread.
+TEST(Simulator, PacesOnTheInjectedClockExactly) {
+  fake_producer bus(false);
+  test::manual_clock clock;
+  options o;
+  o.clock = clock.function();
+  simulator sim(bus, o);
+  ASSERT_TRUE(sim.start(200));
+  ASSERT_TRUE(wait_for([&] { return bus.count() == 1; }, 10s)) << bus.count();  // due at 0
+  for (uint64_t step = 1; step <= 8; ++step) {
+    clock.advance(250ms);
+    ASSERT_TRUE(wait_for([&] { return bus.count() >= 1 + 50 * step; }, 10s)) << bus.count();
+    EXPECT_EQ(bus.count(), 1 + 50 * step) << "more than due after " << step * 250 << " ms";
+  }
+  std::this_thread::sleep_for(20ms);  // the thread wakes (1 ms) and finds nothing due
+  EXPECT_EQ(bus.count(), 401u);
+  ASSERT_TRUE(sim.stop());
+  EXPECT_EQ(sim.snapshot().skipped, 0u);
 }
 
 TEST(Simulator, StopJoinsPromptlyAndNothingIsProducedAfter) {

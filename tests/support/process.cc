@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -112,6 +114,39 @@ uint16_t free_port() {
   getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   close(fd);
   return ntohs(addr.sin_port);
+}
+
+namespace {
+
+// The digits after `prefix` in `text` when a non-digit follows them (the line is complete).
+std::optional<uint16_t> port_after(const std::string& text, const std::string& prefix) {
+  const std::size_t at = text.find(prefix);
+  if (at == std::string::npos) return std::nullopt;
+  std::size_t end = at + prefix.size();
+  while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+  if (end == at + prefix.size() || end == text.size() || end - at - prefix.size() > 5) {
+    return std::nullopt;
+  }
+  const unsigned long port = std::stoul(text.substr(at + prefix.size(), end - at - prefix.size()));
+  if (port == 0 || port > 65535) return std::nullopt;
+  return static_cast<uint16_t>(port);
+}
+
+}  // namespace
+
+std::optional<uint16_t> printed_port(child_process& child, const std::string& prefix,
+                                     std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    if (auto port = port_after(child.out(), prefix)) return port;
+    if (auto port = port_after(child.err(), prefix)) return port;
+    if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
+    if (child.wait(std::chrono::milliseconds(20)).has_value()) {
+      // Exited: what it printed before is all there is.
+      if (auto port = port_after(child.out(), prefix)) return port;
+      return port_after(child.err(), prefix);
+    }
+  }
 }
 
 }  // namespace odin::test

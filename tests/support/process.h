@@ -33,7 +33,15 @@ class child_process {
   std::string err_path_;
 };
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
+// A TCP port on 127.0.0.1 that was free a moment ago. Only for a port nothing must answer on
+// (an unreachable broker): a server under test binds port 0 and reports its port instead
+// (in-process: its port(); a child process: printed_port below).
 uint16_t free_port();
+
+// The port a child printed right after `prefix` on stdout or stderr, e.g. prefix
+// "WebSocket  ws://127.0.0.1:" of `odin dev`'s banner; waits up to `timeout` for the whole
+// number to appear. nullopt if it did not (or the child exited first).
+std::optional<uint16_t> printed_port(child_process& child, const std::string& prefix,
+                                     std::chrono::milliseconds timeout);
 
 }  // namespace odin::test
