@@ -104,7 +104,9 @@ std::vector<latest_answer> kafka_replayer::latest(model::kind kind,
     searches.try_emplace(p, kind, p, accept).first->second.want(key);
   }
   std::map<int32_t, replay_status> outcome;
-  for (auto& [partition, search] : searches) {
+  for (auto& entry : searches) {
+    const int32_t partition = entry.first;
+    latest_search& search = entry.second;  // named: lambdas may not capture bindings (clang < 16)
     int64_t low = -1;
     int64_t high = -1;
     replay_status& status = outcome[partition];

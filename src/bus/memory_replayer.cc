@@ -49,7 +49,9 @@ std::vector<latest_answer> memory_replayer::latest(model::kind kind,
     searches.try_emplace(p, kind, p, accept).first->second.want(key);
   }
   std::map<int32_t, replay_status> outcome;
-  for (auto& [partition, search] : searches) {
+  for (auto& entry : searches) {
+    const int32_t partition = entry.first;
+    latest_search& search = entry.second;  // named: lambdas may not capture bindings (clang < 16)
     const memory_log& log = bus_.log(kind, partition);
     const int64_t end = log.end_offset();
     log_span span;
