@@ -231,27 +231,26 @@ void http_connection::upgrade(std::string_view key, ip_slot slot, identity who) 
 
 void http_connection::refuse(refusal reason, errc e, std::string_view code, std::string_view why,
                              int retry_after_s) {
-  shard_.stats().count_refusal(reason);
-  const auto r = static_cast<std::size_t>(reason);
-  if (auto suppressed = shard_.ctx().refusal_log[r].allow()) {
-    spdlog::warn("gateway: refused WebSocket upgrade from {} ({}): {} ({} more suppressed)", peer_,
-                 refusal_names[r], why, *suppressed);
-  }
   http::reply reply = http::error_reply(e, why, code);
   if (retry_after_s > 0) reply.set("Retry-After", std::to_string(retry_after_s));
-  respond(std::move(reply), true);
+  refuse(reason, why, std::move(reply));
 }
 
 // The token itself is never logged: the reason is a jwt_errc name, the detail its description.
 void http_connection::refuse_unauthorized(const upgrade_denial& d) {
-  shard_.stats().count_refusal(refusal::unauthorized);
-  const auto r = static_cast<std::size_t>(refusal::unauthorized);
-  if (auto suppressed = shard_.ctx().refusal_log[r].allow()) {
-    spdlog::warn("gateway: refused WebSocket upgrade from {} (401 {}): {} ({} more suppressed)",
-                 peer_, d.reason, d.detail, *suppressed);
-  }
   http::reply reply{status::unauthorized, unauthorized_body(d), {}};
   reply.set("WWW-Authenticate", std::string(www_authenticate(d)));
+  refuse(refusal::unauthorized, fmt::format("{}: {}", d.reason, d.detail), std::move(reply));
+}
+
+// Every refused upgrade: counted by reason, logged (rate-limited), answered, connection closed.
+void http_connection::refuse(refusal reason, std::string_view why, http::reply reply) {
+  shard_.stats().count_refusal(reason);
+  const auto r = static_cast<std::size_t>(reason);
+  if (auto suppressed = shard_.ctx().refusal_log[r].allow()) {
+    spdlog::warn("gateway: refused WebSocket upgrade from {} ({} {}): {} ({} more suppressed)",
+                 peer_, static_cast<int>(reply.status), refusal_names[r], why, *suppressed);
+  }
   respond(std::move(reply), true);
 }
 

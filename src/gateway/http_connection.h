@@ -51,6 +51,7 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
   void serve_asset(const web::asset& page);
   void upgrade(std::string_view key, ip_slot slot, identity who);
   void refuse_unauthorized(const upgrade_denial& d);  // 401, upgrade_auth.h
+  void refuse(refusal reason, std::string_view why, http::reply reply);
   void refuse(refusal reason, http::errc e, std::string_view code, std::string_view why,
               int retry_after_s = 0);
   void respond(http::reply r, bool close, std::string_view content_type = "application/json");
