@@ -597,7 +597,11 @@ def scenario_reconnect(args):
         row["goal_p99_le_100ms"] = (row["to_subscribed_p99_ms"] <= 100 and row["loss"] == 0
                                     and row["recovered_false"] == 0)
     others = p["clients"] - p["burst"]
-    return {"title": "Mass reconnect — recovery with stream positions (Odin only)",
+    reasons = (r or {}).get("reconnects", {}).get("failures", {})
+    extra = ["", "Failed reconnects by reason: " +
+             (", ".join(f"{why}: {n:,}" for why, n in sorted(reasons.items())) or "none")]
+    return {"extra_lines": extra,
+            "title": "Mass reconnect — recovery with stream positions (Odin only)",
             "setup": (f"{p['tokens']} tokens, {p['rate']} events/s in, {p['clients']} clients each on "
                       f"TRADING for {p['k']} random tokens; {p['burst']} of them drop their connection "
                       f"and reconnect with `since` (their last `pos` per channel) within {p['within']} s, "
