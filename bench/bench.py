@@ -569,6 +569,17 @@ def fmt(v):
     return str(v)
 
 
+def listen_overflows():
+    """TcpExt ListenOverflows of this network namespace (SYNs or handshake ACKs dropped because a
+    listen queue was full; the client retries after 1 s, 3 s ...), or None."""
+    try:
+        lines = [l.split() for l in Path("/proc/net/netstat").read_text().splitlines()
+                 if l.startswith("TcpExt:")]
+        return int(dict(zip(lines[0], lines[1]))["ListenOverflows"])
+    except (OSError, IndexError, KeyError, ValueError):
+        return None
+
+
 def scenario_reconnect(args):
     """Mass reconnect with stream positions (issue 10). Odin only: the peers have no stream
     positions to resume from, so there is nothing to compare them on."""
@@ -577,7 +588,9 @@ def scenario_reconnect(args):
           "bundle": "TRADING", "token-pool": p["tokens"], "tokens-per-client": p["k"],
           "setup-timeout": 60, "drain": 3, "reconnect-burst": p["burst"],
           "reconnect-burst-within": p["within"], "reconnect-burst-at": p["at"]}
+    overflows_before = listen_overflows()
     r = one_run(args, "odin", p["rate"], lt, "reconnect", pool=p["tokens"])
+    overflows_after = listen_overflows()
     row = None
     if r is not None and "reconnects" in r:
         rc, b = r["reconnects"], r["reconnects"]["burst"]
@@ -593,11 +606,18 @@ def scenario_reconnect(args):
                "to_last_replayed_p99_ms": ms(rc["to_replayed_us"]["p99"]),
                "others_p99_before_ms": ms(b["others_latency_before_us"]["p99"]),
                "others_p99_during_ms": ms(b["others_latency_during_us"]["p99"]),
-               "server_cpu_pct": base["server_cpu_pct"], "server_rss_mb": base["server_rss_mb"]}
+               "server_cpu_pct": base["server_cpu_pct"], "server_rss_mb": base["server_rss_mb"],
+               "tester_cpu_s": base["client_cpu_s"],
+               "listen_overflows": (overflows_after - overflows_before
+                                    if None not in (overflows_before, overflows_after) else None)}
         row["goal_p99_le_100ms"] = (row["to_subscribed_p99_ms"] <= 100 and row["loss"] == 0
                                     and row["recovered_false"] == 0)
     others = p["clients"] - p["burst"]
-    return {"title": "Mass reconnect — recovery with stream positions (Odin only)",
+    reasons = (r or {}).get("reconnects", {}).get("failures", {})
+    extra = ["", "Failed reconnects by reason: " +
+             (", ".join(f"{why}: {n:,}" for why, n in sorted(reasons.items())) or "none")]
+    return {"extra_lines": extra,
+            "title": "Mass reconnect — recovery with stream positions (Odin only)",
             "setup": (f"{p['tokens']} tokens, {p['rate']} events/s in, {p['clients']} clients each on "
                       f"TRADING for {p['k']} random tokens; {p['burst']} of them drop their connection "
                       f"and reconnect with `since` (their last `pos` per channel) within {p['within']} s, "
@@ -605,12 +625,16 @@ def scenario_reconnect(args):
                       "to_subscribed = from the drop to the `subscribed` reply (the gap is queued right "
                       "behind it); others_p99 = delivery p99 of the clients that did not reconnect, "
                       "events before the burst vs during it (to 1 s after). Goal (issue 10): p99 ≤ 100 ms "
-                      "to subscribed with the gap filled, loss 0, no effect on the others' p99. The "
+                      "to subscribed with the gap filled, loss 0, no effect on the others' p99. "
+                      "tester_cpu_s = the load tester's CPU over the run; listen_overflows = the kernel's "
+                      "TcpExt ListenOverflows during the run (SYNs dropped on a full listen queue, each "
+                      "retried by its client after 1 s; counted for the whole network namespace). The "
                       "peers (NATS, uWebSockets.js, ws) have no positions: not run."),
             "columns": ["connections", "reconnected", "failed", "recovered_true", "recovered_false",
                         "loss", "duplicates", "to_subscribed_p50_ms", "to_subscribed_p99_ms",
                         "to_subscribed_max_ms", "to_last_replayed_p99_ms", "others_p99_before_ms",
-                        "others_p99_during_ms", "server_cpu_pct", "goal_p99_le_100ms"],
+                        "others_p99_during_ms", "server_cpu_pct", "tester_cpu_s",
+                        "listen_overflows", "goal_p99_le_100ms"],
             "rows": {"odin": row}, "no_ratio": True}
 
 

@@ -91,6 +91,10 @@ void add_flags(CLI::App& cmd, loadtest_flags& f) {
       ->capture_default_str();
   cmd.add_option("--reconnect-burst-at", o.reconnect_burst_at_s,
                  "Seconds into the window the burst starts (default: the window's middle)");
+  cmd.add_option("--reconnect-timeout", o.reconnect_timeout_s,
+                 "Seconds after its drop before a reconnect not yet resubscribed fails (counted "
+                 "by the phase it was in)")
+      ->capture_default_str();
 }
 
 loadtest::options finish_options(loadtest_flags& f) {

@@ -56,6 +56,7 @@ void shard::listen(const tcp::endpoint& endpoint) {
   if (!ec) acceptor_.set_option(reuse_port(true), ec);
   if (!ec) acceptor_.bind(endpoint, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (!ec) acceptor_.non_blocking(true, ec);  // accept_waiting(): synchronous accepts never block
   if (!ec) port_ = acceptor_.local_endpoint(ec).port();
   if (ec) {
     throw std::runtime_error("gateway: cannot listen on " + endpoint.address().to_string() + ":" +
@@ -128,9 +129,24 @@ void shard::do_accept() {
       });
       return;
     }
-    std::make_shared<http_connection>(*this, std::move(socket))->start();
+    adopt(std::move(socket));
+    accept_waiting();
     do_accept();
   });
+}
+
+void shard::accept_waiting() {
+  for (std::size_t i = 1; i < accept_batch; ++i) {
+    tcp::socket socket(io_);
+    boost::system::error_code ec;
+    acceptor_.accept(socket, ec);
+    if (ec) return;  // would_block: the queue is empty; an error: the async accept reports it
+    adopt(std::move(socket));
+  }
+}
+
+void shard::adopt(tcp::socket socket) {
+  std::make_shared<http_connection>(*this, std::move(socket))->start();
 }
 
 // Hot path: runs once per burst of records. See the header for the two phases.

@@ -41,6 +41,11 @@ class shard {
   // comes first, so sockets get flushed regularly during a burst whatever the fan-out.
   static constexpr std::size_t drain_frame_limit = 4096;
   static constexpr std::size_t drain_delivery_limit = 65536;
+  // Connections taken from the listen queue per accept handler (the first by async_accept, the
+  // rest by non-blocking accept until it is empty): one per turn let a burst of reconnects
+  // overflow the queue while each turn also ran every other ready handler (SYNs dropped, each
+  // client retrying after 1 s, 3 s ...; bench/results/reconnect.md).
+  static constexpr std::size_t accept_batch = 256;
 
   shard(std::size_t id, context& ctx);
   ~shard();  // after join(): closes what is left and releases every frame
@@ -79,6 +84,8 @@ class shard {
 
  private:
   void do_accept();
+  void accept_waiting();  // the rest of the accept batch, without blocking
+  void adopt(boost::asio::ip::tcp::socket socket);
   void drain();
   std::size_t deliver(frame* f);  // returns the subscriber count
   void flush_dirty();             // end of a drain turn: write now or defer, per session

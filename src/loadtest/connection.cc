@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include "loadtest/client_token.h"
 #include "loadtest/io_worker.h"
 #include "loadtest/reconnect_plan.h"
@@ -320,6 +322,7 @@ void connection::send_text(std::string_view text) {
 
 void connection::begin_close() {
   if (state_ == state::done || state_ == state::closing) return;
+  if (reconnecting_) return abort("closed by the run");
   if (state_ != state::open && state_ != state::subscribing) return abort("closed by the run");
   closing_by_us_ = true;
   state_ = state::closing;
@@ -334,7 +337,27 @@ void connection::abort(std::string_view reason) {
     closing_by_us_ = true;
     return finish(false, 1000);
   }
+  if (reconnecting_) return fail(fmt::format("{} while {}", reason, phase()));
   fail(reason);
+}
+
+void connection::expire_reconnect(int64_t now_us) {
+  if (!reconnecting_ || state_ == state::done) return;
+  const auto limit = static_cast<int64_t>(worker_.opts().reconnect_timeout_s * 1e6);
+  if (now_us - reconnect_started_us_ >= limit) fail(fmt::format("timeout while {}", phase()));
+}
+
+std::string_view connection::phase() const {
+  switch (state_) {
+    case state::connecting:
+      return "connecting";
+    case state::handshaking:
+      return "waiting for the upgrade response";
+    case state::subscribing:
+      return "waiting for subscribed";
+    default:
+      return "open";
+  }
 }
 
 void connection::write(std::string bytes) {
@@ -359,9 +382,12 @@ void connection::flush() {
 
 void connection::fail(std::string_view reason) {
   if (state_ == state::done) return;
-  if (reconnecting_) worker_.on_reconnect_failed();
   const bool was_settled = settled();
-  worker_.note_problem(reason);
+  if (reconnecting_) {
+    worker_.on_reconnect_failed(reason);  // the reconnect section's reasons, not the setup's
+  } else {
+    worker_.note_problem(reason);
+  }
   state_ = state::done;
   boost::system::error_code ec;
   socket_.close(ec);
@@ -370,7 +396,11 @@ void connection::fail(std::string_view reason) {
 
 void connection::finish(bool by_server, uint16_t code) {
   if (state_ == state::done) return;
-  if (reconnecting_) worker_.on_reconnect_failed();
+  if (reconnecting_) {
+    worker_.on_reconnect_failed(fmt::format("closed by the {} while {} ({}{})",
+                                            by_server ? "server" : "run", phase(), code,
+                                            code == 1006 ? ": no close frame" : ""));
+  }
   const bool was_settled = settled();
   if (!was_settled) worker_.note_problem("closed during setup (" + std::to_string(code) + ")");
   state_ = state::done;

@@ -40,6 +40,10 @@ class connection final : public message_sink {
   void begin_close();
   // Gives up now: a connection not set up yet counts as failed with `reason`.
   void abort(std::string_view reason);
+  // A reconnect still under way --reconnect-timeout after its drop (wall µs `now_us`) fails
+  // ("timeout while <phase>").
+  void expire_reconnect(int64_t now_us);
+  bool reconnecting() const { return reconnecting_; }
 
   state current() const { return state_; }
   // Set up (subscribed), or ended: the setup phase is over for this connection.
@@ -72,6 +76,9 @@ class connection final : public message_sink {
   void flush();
   void fail(std::string_view reason);
   void finish(bool by_server, uint16_t code);
+  // What a reconnect under way is waiting for ("connecting", "waiting for the upgrade
+  // response", "waiting for subscribed"): its failure reasons name it.
+  std::string_view phase() const;
 
   io_worker& worker_;
   boost::asio::ip::tcp::socket socket_;

@@ -13,6 +13,7 @@ io_worker::io_worker(const options& o, const subscription_plan& plan, server_tar
       plan_(plan),
       server_(std::move(server)),
       adapter_(make_adapter(o.protocol)),
+      sweep_(io_),
       mask_state_(mask_seed * 0x9e3779b97f4a7c15ULL + 1) {
   read_buffer_.resize(16384 + 64);
 }
@@ -71,6 +72,7 @@ void io_worker::abort_all() {
 void io_worker::reconnect(std::vector<std::size_t> slots, bool burst) {
   boost::asio::post(io_, [this, slots = std::move(slots), burst] {
     reconnect_.enabled = true;
+    if (!sweep_armed_) arm_reconnect_sweep();
     for (const std::size_t i : slots) {
       if (i >= connections_.size()) continue;
       if (connections_[i]->reconnect(burst)) {
@@ -93,6 +95,26 @@ void io_worker::mark_burst(std::vector<std::size_t> slots, int64_t start_us, int
       ++reconnect_.burst_clients;
     }
   });
+}
+
+void io_worker::arm_reconnect_sweep() {
+  sweep_armed_ = true;
+  sweep_.expires_after(std::chrono::milliseconds(100));
+  sweep_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    const int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    for (auto& c : connections_) {
+      if (c->reconnecting()) c->expire_reconnect(now);
+    }
+    arm_reconnect_sweep();
+  });
+}
+
+void io_worker::on_reconnect_failed(std::string_view reason) {
+  ++reconnect_.failed;
+  ++reconnect_.failures[std::string(reason)];
 }
 
 void io_worker::on_resubscribed(int64_t to_subscribed_us, bool burst) {

@@ -17,6 +17,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/unordered/unordered_flat_map.hpp>
 
 #include "loadtest/latency_histogram.h"
@@ -106,7 +107,7 @@ class io_worker {
   void on_resubscribed(int64_t to_subscribed_us, bool burst);
   void on_first_live(int64_t to_live_us, int64_t to_replayed_us);
   void on_recovered(uint32_t recovered, uint32_t not_recovered);
-  void on_reconnect_failed() { ++reconnect_.failed; }
+  void on_reconnect_failed(std::string_view reason);
   void on_reply() { ++replies_; }
   void on_request_error() { ++request_errors_; }
   void on_attempt() { counters_.attempted.fetch_add(1, std::memory_order_relaxed); }
@@ -124,12 +125,15 @@ class io_worker {
   };
 
   void sample_others(int64_t ts_us, int64_t latency);
+  void arm_reconnect_sweep();  // --reconnect-timeout, checked every 100 ms once reconnects start
 
   const options& options_;
   const subscription_plan& plan_;
   server_target server_;
   std::unique_ptr<protocol_adapter> adapter_;
   boost::asio::io_context io_;
+  boost::asio::steady_timer sweep_;
+  bool sweep_armed_ = false;
   std::vector<std::unique_ptr<connection>> connections_;  // destroyed before io_
   boost::unordered_flat_map<std::string, uint32_t, channel_hash, channel_equal> channel_ids_;
   std::vector<channel_info> channels_;

@@ -69,6 +69,8 @@ struct options {
   std::size_t reconnect_burst = 0;
   double reconnect_burst_within_s = 1;
   double reconnect_burst_at_s = -1;
+  // A reconnect not resubscribed this long after its drop fails ("timeout while ...").
+  double reconnect_timeout_s = 10;
   bool reconnects() const { return reconnect_percent > 0 || reconnect_burst > 0; }
 
   // Set by the worker pool for its children: this process drives clients

@@ -71,6 +71,7 @@ std::string check_reconnect_options(const options& o) {
     return fmt::format("--reconnect-every must be above 0 and below --duration ({} s)",
                        o.duration_s);
   }
+  if (!(o.reconnect_timeout_s > 0)) return "--reconnect-timeout must be above 0";
   if (o.reconnect_burst > o.target) return "--reconnect-burst must not exceed --target";
   if (o.reconnect_burst > 0) {
     if (!(o.reconnect_burst_within_s > 0)) return "--reconnect-burst-within must be above 0";

@@ -43,6 +43,7 @@ void reconnect_counts::merge(const reconnect_counts& o) {
   started += o.started;
   resubscribed += o.resubscribed;
   failed += o.failed;
+  for (const auto& [why, n] : o.failures) failures[why] += n;
   skipped += o.skipped;
   recovered += o.recovered;
   not_recovered += o.not_recovered;
@@ -65,6 +66,7 @@ nlohmann::json to_json(const reconnect_counts& r) {
           {"started", r.started},
           {"resubscribed", r.resubscribed},
           {"failed", r.failed},
+          {"failures", r.failures},
           {"skipped", r.skipped},
           {"recovered_true", r.recovered},
           {"recovered_false", r.not_recovered},
@@ -87,6 +89,7 @@ reconnect_counts reconnect_from_json(const nlohmann::json& j) {
   r.started = j.at("started").get<uint64_t>();
   r.resubscribed = j.at("resubscribed").get<uint64_t>();
   r.failed = j.at("failed").get<uint64_t>();
+  r.failures = j.at("failures").get<std::map<std::string, uint64_t>>();
   r.skipped = j.at("skipped").get<uint64_t>();
   r.recovered = j.at("recovered_true").get<uint64_t>();
   r.not_recovered = j.at("recovered_false").get<uint64_t>();
@@ -112,6 +115,7 @@ std::string format_reconnects(const reconnect_counts& r) {
   };
   row("reconnects", fmt::format("{} started, {} resubscribed, {} failed, {} skipped", r.started,
                                 r.resubscribed, r.failed, r.skipped));
+  for (const auto& [why, n] : r.failures) row("  reconnect failed", fmt::format("{}: {}", why, n));
   row("recovered true / false", fmt::format("{} / {}", r.recovered, r.not_recovered));
   row("reconnect → subscribed", percentiles(r.to_subscribed));
   row("reconnect → last replayed", percentiles(r.to_replayed));

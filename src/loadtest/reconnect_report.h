@@ -13,6 +13,8 @@
 // checks (the tracker keeps each channel's seq across the reconnect): a gap the replay did not
 // fill is loss.
 #include <cstdint>
+#include <map>
+#include <string>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -22,9 +24,13 @@ namespace odin::loadtest {
 
 struct reconnect_counts {
   bool enabled = false;
-  uint64_t started = 0;        // connections dropped on purpose
-  uint64_t resubscribed = 0;   // reconnected, every resubscribe confirmed
-  uint64_t failed = 0;         // ended before that (connect, upgrade, refused, closed)
+  uint64_t started = 0;       // connections dropped on purpose
+  uint64_t resubscribed = 0;  // reconnected, every resubscribe confirmed
+  uint64_t failed = 0;        // ended before that (connect, upgrade, refused, closed)
+  // Why, per reason (they add up to `failed`): "connect: Connection refused", "http 503" (the
+  // gateway's refusal of the upgrade: 503 guard/limit, 429 per-IP, 4xx), "closed by the server
+  // while waiting for subscribed (1006: no close frame)", "timeout while connecting" ...
+  std::map<std::string, uint64_t> failures;
   uint64_t skipped = 0;        // due while the client was not open (still reconnecting)
   uint64_t recovered = 0;      // channels answered recovered:true
   uint64_t not_recovered = 0;  // channels answered recovered:false
