@@ -1,7 +1,7 @@
 #pragma once
-// The topics Odin Stream needs, with the migration plan's per-topic settings (§1.2) and the
-// Phase-1 `market-telemetry` topic. `odin topics create` and deploy/setup-topics.sh both apply
-// exactly these; tests/admin pins every value.
+// The topics Odin Stream needs, with the migration plan's per-topic settings (docs/plan.md,
+// "Topics") and the Phase-1 `market-telemetry` topic. `odin topics create` and
+// deploy/setup-topics.sh both apply exactly these; tests/admin pins every value.
 #include <chrono>
 #include <map>
 #include <string>

@@ -1,8 +1,8 @@
 #pragma once
 // The gateway's metrics, read at scrape time from the shard-local and dispatcher-local
 // counters (no shared counter is incremented on the fan-out path) and from the consumer's
-// thread-safe queries. Names as in the migration plan plus queue, latency and backpressure
-// metrics; the README lists them.
+// thread-safe queries. Names as in the migration plan (docs/plan.md) plus queue, latency and
+// backpressure metrics; the README lists them.
 #include <vector>
 
 #include <prometheus/collectable.h>

@@ -29,7 +29,7 @@ inline constexpr std::array<kind, kind_count> all_kinds = {
 std::string_view to_string(kind k);
 std::optional<kind> parse_kind(std::string_view name);
 
-// Default topic name of a kind ("odin.trades" ...) as in the migration plan.
+// Default topic name of a kind ("odin.trades" ...) as in the migration plan (docs/plan.md).
 std::string_view default_topic(kind k);
 
 // Suffix of the KAFKA_TOPIC_* environment variable that overrides the topic ("TRADES" ...).

@@ -70,6 +70,22 @@ class CheckIncludes(unittest.TestCase):
             self.assertEqual(r.returncode, 1)
             self.assertIn("src/model/README.md: expected exactly one 'May call", r.stdout)
 
+    def test_module_without_readme_fails(self):
+        with tempfile.TemporaryDirectory() as d:
+            root = pathlib.Path(d)
+            write(root, CLEAN | {"src/sim/simulator.cc": '#include "model/kind.h"\n'})
+            r = run(root)
+            self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+            self.assertIn("src/sim/README.md: missing", r.stdout)
+
+    def test_nested_file_is_checked(self):
+        with tempfile.TemporaryDirectory() as d:
+            root = pathlib.Path(d)
+            write(root, CLEAN | {"src/model/detail/kind_table.h": '#include "bus/record.h"\n'})
+            r = run(root)
+            self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+            self.assertIn('src/model/detail/kind_table.h:1: #include "bus/record.h"', r.stdout)
+
     def test_unknown_module_in_list_fails(self):
         with tempfile.TemporaryDirectory() as d:
             root = pathlib.Path(d)
