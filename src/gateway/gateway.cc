@@ -230,6 +230,10 @@ uint16_t gateway::admin_port() const {
   return impl_->admin_port;
 }
 
+std::size_t gateway::connection_count() const {
+  return impl_->ctx.connections.load(std::memory_order_relaxed);
+}
+
 void gateway::add_collectable(std::weak_ptr<prometheus::Collectable> c) {
   std::lock_guard lock(impl_->collectables_mutex);
   impl_->collectables.push_back(std::move(c));

@@ -3,6 +3,7 @@
 // subscribed to its channel. One TCP port serves GET /ws (WebSocket), /health, /ready and
 // /metrics. Threads: options.io_threads shards (I/O) + one dispatcher (bus consumer); see
 // README.md for the design.
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 
@@ -35,6 +36,9 @@ class gateway {
   uint16_t port() const;
   // The admin listener's port (WS_ADMIN_ADDR; useful with port 0); 0 when there is none.
   uint16_t admin_port() const;
+  // WebSocket connections holding one of options.max_connections slots (connection_slot.h),
+  // every shard: from an admitted upgrade to the session's teardown. Any thread.
+  std::size_t connection_count() const;
   // Extra metrics on /metrics (e.g. the bus's own). Thread-safe.
   void add_collectable(std::weak_ptr<prometheus::Collectable> c);
   // Stops accepting, closes every client with 1001, stops the consumer thread and joins;

@@ -199,32 +199,33 @@ void http_connection::on_upgrade_request() {
   auto who = authorize_upgrade(req.target(), req[bhttp::field::authorization], ctx.opts.auth.mode,
                                ctx.verifier.get());
   if (!who) return refuse_unauthorized(who.error());
-  if (ctx.connections.fetch_add(1, std::memory_order_relaxed) >= ctx.opts.max_connections) {
-    ctx.connections.fetch_sub(1, std::memory_order_relaxed);
+  connection_slot conn = connection_slot::take(ctx.connections, ctx.opts.max_connections);
+  if (!conn.held()) {
     return refuse(refusal::limit, errc::service_unavailable, "too_many_connections",
                   "connection limit reached");
   }
-  switch (ctx.guard.check()) {
+  switch (ctx.guard.check()) {  // a refusal below gives `conn` back as it goes out of scope
     case resource_guard::verdict::ok:
-      return upgrade(check.key, std::move(a.slot), std::move(who).value());
+      return upgrade(check.key, std::move(a.slot), std::move(conn), std::move(who).value());
     case resource_guard::verdict::cpu:
-      ctx.connections.fetch_sub(1, std::memory_order_relaxed);
       return refuse(refusal::cpu, errc::service_unavailable, "overloaded",
                     "CPU above the reject threshold");
     case resource_guard::verdict::memory:
-      ctx.connections.fetch_sub(1, std::memory_order_relaxed);
       return refuse(refusal::memory, errc::service_unavailable, "overloaded",
                     "memory above the limit");
   }
 }
 
-void http_connection::upgrade(std::string_view key, ip_slot slot, identity who) {
+void http_connection::upgrade(std::string_view key, ip_slot slot, connection_slot conn,
+                              identity who) {
   stream_.expires_never();
   shard_.stats().count_answer(path_, 101);
   const auto early = buffer_.data();  // bytes the client sent after its request
   std::string_view early_bytes(static_cast<const char*>(early.data()), early.size());
-  auto s = std::make_shared<session>(shard_, stream_.release_socket(), peer_, std::move(who));
+  auto s =
+      std::make_shared<session>(shard_.services(), stream_.release_socket(), peer_, std::move(who));
   s->hold(std::move(slot));
+  s->hold(std::move(conn));
   shard_.add_session(s);
   s->start(render_switching_protocols(key), early_bytes);
 }

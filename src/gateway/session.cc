@@ -15,7 +15,7 @@
 
 #include "common/clock.h"
 #include "gateway/private_channel.h"
-#include "gateway/shard.h"
+#include "gateway/session_services.h"
 #include "model/channel.h"
 
 namespace odin::gateway {
@@ -26,13 +26,14 @@ namespace {
 constexpr int reads_per_wakeup = 4;
 }  // namespace
 
-session::session(shard& owner, asio::ip::tcp::socket socket, std::string peer, identity who)
-    : shard_(owner),
+session::session(session_services& shard, asio::ip::tcp::socket socket, std::string peer,
+                 identity who)
+    : shard_(shard),
       socket_(std::move(socket)),
       peer_(std::move(peer)),
       identity_(std::move(who)),
-      parser_(owner.ctx().opts.max_message_bytes),
-      queue_(owner.pool()) {}
+      parser_(shard.ctx().opts.max_message_bytes),
+      queue_(shard.pool()) {}
 
 session::~session() {
   queue_.clear();
@@ -114,7 +115,7 @@ bool session::over_queue_limit(std::size_t more) {
 void session::flush() {
   dirty_ = false;
   if (state_ == state::closed) return;
-  if (state_ != state::open && !channels_.empty()) leave_index();
+  if (state_ != state::open && !channels_.empty()) shard_.unsubscribe_all(*this);
   if (write_waiting_) return;
   shard_stats& stats = shard_.stats();
   while (!queue_.empty()) {
@@ -190,19 +191,11 @@ void session::on_close_written() {
   // The read loop ends it on the client's close frame or EOF; the close timer at the latest.
 }
 
-void session::leave_index() {
-  std::string key;
-  for (const std::string& channel : channels_) shard_.index().remove(index_key(channel, key), this);
-  shard_.stats().subscriptions.add(-static_cast<int64_t>(channels_.size()));
-  channels_.clear();
-  latest_.clear();
-}
-
 void session::teardown() {
   if (state_ == state::closed) return;
   state_ = state::closed;
   release_catch_up();
-  leave_index();
+  shard_.unsubscribe_all(*this);
   if (close_timer_) close_timer_->cancel();
   if (expiry_timer_) expiry_timer_->cancel();
   boost::system::error_code ec;
@@ -210,8 +203,8 @@ void session::teardown() {
   queue_.clear();
   report_queue_bytes();
   shard_.stats().active_connections.add(-1);
-  shard_.ctx().connections.fetch_sub(1, std::memory_order_relaxed);
-  shard_.remove_session(this);
+  connection_slot_.reset();
+  shard_.retire(this);
 }
 
 void session::do_read() {
@@ -344,19 +337,7 @@ void session::apply_subscribe(const protocol::request& req) {
                                    channels_.size(), fresh, limit),
                        req.id_json);
   }
-  std::string key;
-  for (const std::string& name : names) {
-    if (channels_.insert(name)) {
-      shard_.index().add(index_key(name, key), this);
-      shard_.stats().subscriptions.add(1);
-    }
-    // The last subscribe of a channel sets its mode.
-    if (req.latest) {
-      latest_.insert(name);
-    } else {
-      latest_.erase(name);
-    }
-  }
+  for (const std::string& name : names) shard_.subscribe(*this, name, req.latest);
   if (!req.since.empty() || req.snapshot) return begin_catch_up(req, std::move(names));
   send_owned(ws::make_frame(ws::opcode::text, protocol::render_subscribed(names, req.id_json)));
 }
@@ -374,13 +355,7 @@ void session::apply_unsubscribe(const protocol::request& req) {
     return reply_error(protocol::error_code::not_subscribed,
                        fmt::format("not subscribed to {}", fmt::join(missing, ", ")), req.id_json);
   }
-  std::string key;
-  for (const std::string& name : names) {
-    channels_.erase(name);
-    latest_.erase(name);
-    shard_.index().remove(index_key(name, key), this);
-  }
-  shard_.stats().subscriptions.add(-static_cast<int64_t>(names.size()));
+  for (const std::string& name : names) shard_.unsubscribe(*this, name);
   send_owned(ws::make_frame(ws::opcode::text, protocol::render_unsubscribed(names, req.id_json)));
 }
 

@@ -10,6 +10,9 @@
 // bounded number of times per wake-up) and feed protocol::ws::frame_parser, which keeps only
 // an unfinished frame — no read buffer per connection.
 //
+// Its shard: a session sees only session_services (session_services.h) — context, io_context,
+// stats, frame pool, read scratch, the dirty list, and every subscription change.
+//
 // Lifetime: the shard's registry holds a shared_ptr from start() to teardown(); pending async
 // handlers hold one too. The index and the shard's dirty list hold raw pointers and are
 // cleared before the registry lets go (teardown), and the registry's last reference is
@@ -30,20 +33,22 @@
 #include "gateway/admission.h"
 #include "gateway/catch_up.h"
 #include "gateway/channel_set.h"
+#include "gateway/connection_slot.h"
 #include "gateway/outbound_queue.h"
-#include "gateway/subscription_index.h"
+#include "gateway/shard_frame.h"
 #include "gateway/upgrade_auth.h"
 #include "protocol/client_protocol.h"
 #include "protocol/ws_codec.h"
 
 namespace odin::gateway {
 
-class shard;
+class session_services;
 
 class session : public std::enable_shared_from_this<session> {
  public:
   // `who`: the identity the upgrade's token established (anonymous by default).
-  session(shard& owner, boost::asio::ip::tcp::socket socket, std::string peer, identity who = {});
+  session(session_services& shard, boost::asio::ip::tcp::socket socket, std::string peer,
+          identity who = {});
   ~session();
   session(const session&) = delete;
   session& operator=(const session&) = delete;
@@ -74,10 +79,14 @@ class session : public std::enable_shared_from_this<session> {
   const std::string& peer() const { return peer_; }
   // Keeps the client IP's connection slot (WS_MAX_CONNECTIONS_PER_IP) until the session ends.
   void hold(ip_slot slot) { ip_slot_ = std::move(slot); }
+  // Keeps the gateway-wide connection slot (max_connections) until teardown.
+  void hold(connection_slot slot) { connection_slot_ = std::move(slot); }
   const identity& who() const { return identity_; }
   std::size_t subscription_count() const { return channels_.size(); }
 
  private:
+  friend class session_services;  // subscription changes: channels_, latest_, identity_
+
   enum class state : uint8_t { open, closing, closed };
 
   void do_read();
@@ -101,7 +110,6 @@ class session : public std::enable_shared_from_this<session> {
   void apply_unsubscribe(const protocol::request& req);
   // Identity (session_identity.cc): `auth` refresh, expiry (4001), private channels.
   void apply_auth(const protocol::request& req);
-  void adopt_identity(identity next);  // re-keys held private channels when their key changes
   void arm_expiry();
   bool may_subscribe_private() const;
   bool may_read(const frame& f) const;              // replays and snapshots of private channels
@@ -116,18 +124,19 @@ class session : public std::enable_shared_from_this<session> {
   void request_flush();               // flush now, or at the end of the current drain turn
   void wait_writable();
   void report_queue_bytes();
-  void leave_index();
   void on_close_written();
   void teardown();
 
-  shard& shard_;
+  session_services& shard_;  // what this session may use of its shard
   boost::asio::ip::tcp::socket socket_;
   std::string peer_;
-  ip_slot ip_slot_;    // released when the session is destroyed
+  ip_slot ip_slot_;                  // released when the session is destroyed
+  connection_slot connection_slot_;  // released at teardown
   identity identity_;  // who the token says this is (anonymous: authenticated = false)
   std::unique_ptr<boost::asio::steady_timer> expiry_timer_;  // authenticated sessions only
   protocol::ws::frame_parser parser_;
   outbound_queue queue_;
+  // Changed only by session_services (subscribe, unsubscribe, unsubscribe_all, change_identity).
   channel_set channels_;
   channel_set latest_;  // of channels_, those subscribed with "mode": "latest"
   std::unique_ptr<pending_subscribe> pending_;  // a subscribe waiting for its recovery

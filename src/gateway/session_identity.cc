@@ -5,7 +5,7 @@
 
 #include "gateway/private_channel.h"
 #include "gateway/session.h"
-#include "gateway/shard.h"
+#include "gateway/session_services.h"
 
 namespace odin::gateway {
 namespace ws = protocol::ws;
@@ -56,20 +56,9 @@ void session::apply_auth(const protocol::request& req) {
                        req.id_json);
   }
   const int64_t exp = next.exp;
-  adopt_identity(std::move(next));
+  shard_.change_identity(*this, std::move(next));
   arm_expiry();
   send_owned(ws::make_frame(ws::opcode::text, protocol::render_authenticated(exp, req.id_json)));
-}
-
-void session::adopt_identity(identity next) {
-  std::vector<std::string> moved;  // private channels whose index key changes
-  std::string before;
-  for (const std::string& name : channels_) {
-    if (is_private_channel(name)) moved.push_back(name);
-  }
-  for (const std::string& name : moved) shard_.index().remove(index_key(name, before), this);
-  identity_ = std::move(next);
-  for (const std::string& name : moved) shard_.index().add(index_key(name, before), this);
 }
 
 // Closes with 4001 at exp + leeway unless an `auth` moved exp on (this re-arms the timer).

@@ -5,7 +5,7 @@
 
 #include "gateway/recovery_worker.h"
 #include "gateway/session.h"
-#include "gateway/shard.h"
+#include "gateway/session_services.h"
 #include "model/channel.h"
 
 namespace odin::gateway {

@@ -22,20 +22,19 @@ namespace {
 
 using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 log_limiter accept_error_log{std::chrono::seconds(1)};
-constexpr std::size_t read_buffer_bytes = 64 * 1024;
 
 }  // namespace
 
 shard::shard(std::size_t id, context& ctx)
     : ctx_(ctx),
       id_(id),
+      services_(*this, ctx, io_),
       inbox_(ctx.opts.shard_inbox_frames, [this] { asio::post(io_, [this] { drain(); }); }),
       work_(asio::make_work_guard(io_)),
       acceptor_(io_),
       accept_retry_(io_),
       guard_timer_(io_),
-      flush_timer_(io_),
-      read_buffer_(read_buffer_bytes) {}
+      flush_timer_(io_) {}
 
 shard::~shard() {
   join();
@@ -44,7 +43,7 @@ shard::~shard() {
   for (auto& [ptr, owner] : sessions_) left.push_back(owner);
   for (auto& s : left) s->abort();
   sessions_.clear();
-  dirty_.clear();
+  services_.dirty_.clear();
   deferred_.clear();
   retired_.clear();
 }
@@ -155,14 +154,17 @@ void shard::drain() {
   std::array<frame*, 64> batch;
   std::size_t frames = 0;
   std::size_t deliveries = 0;
-  in_drain_ = true;
-  while (frames < drain_frame_limit && deliveries < drain_delivery_limit) {
-    const std::size_t n = inbox_.pop(batch.data(), batch.size());
-    if (n == 0) break;
-    for (std::size_t i = 0; i < n; ++i) deliveries += deliver(batch[i]);
-    frames += n;
+  {
+    // Subscriber spans stay valid while this lives: the index refuses changes (debug builds
+    // abort) and sessions see in_drain(), so their writes wait for flush_dirty().
+    const auto walking = services_.index_.iterate();
+    while (frames < drain_frame_limit && deliveries < drain_delivery_limit) {
+      const std::size_t n = inbox_.pop(batch.data(), batch.size());
+      if (n == 0) break;
+      for (std::size_t i = 0; i < n; ++i) deliveries += deliver(batch[i]);
+      frames += n;
+    }
   }
-  in_drain_ = false;
   flush_dirty();
   if (!inbox_.empty()) inbox_.wake();  // more than one turn's worth: continue in a new turn
 }
@@ -174,16 +176,17 @@ void shard::drain() {
 void shard::flush_dirty() {
   const auto interval = ctx_.opts.flush_interval;
   const auto now = ctx_.now();
-  for (std::size_t i = 0; i < dirty_.size(); ++i) {
-    session* s = dirty_[i];
+  std::vector<session*>& dirty = services_.dirty_;
+  for (std::size_t i = 0; i < dirty.size(); ++i) {
+    session* s = dirty[i];
     if (interval.count() == 0 || now - s->last_write() >= interval) {
       s->flush();
     } else {
       deferred_.push_back(s);
-      stats_.deferred_writes.add();
+      services_.stats_.deferred_writes.add();
     }
   }
-  dirty_.clear();
+  dirty.clear();
   if (!deferred_.empty() && !flush_armed_) {
     flush_armed_ = true;
     flush_timer_.expires_after(interval);
@@ -212,17 +215,19 @@ void shard::post_release() {
 // balances event) also goes to its owner's own subscriptions (private_channel.h); the plain
 // channel's subscribers of a private channel are admins (or anyone, WS_PUBLIC_BALANCES).
 std::size_t shard::deliver(frame* f) {
-  const auto subscribers = index_.subscribers(f->channel());
+  const subscription_index<session>& index = services_.index_;
+  const auto subscribers = index.subscribers(f->channel());
   std::span<session* const> owners;
-  if (!f->owner().empty()) owners = index_.subscribers(user_key(key_, f->channel(), f->owner()));
+  if (!f->owner().empty()) owners = index.subscribers(user_key(key_, f->channel(), f->owner()));
   if (subscribers.empty() && owners.empty()) {
     f->release();
     return 0;
   }
-  shard_frame* sf = pool_.adopt(f);
+  shard_frame_pool& pool = services_.pool_;
+  shard_frame* sf = pool.adopt(f);
   for (session* s : subscribers) s->deliver(sf);
   for (session* s : owners) s->deliver(sf);
-  pool_.drop(sf);
+  pool.drop(sf);
   return subscribers.size() + owners.size();
 }
 

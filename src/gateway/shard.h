@@ -26,10 +26,10 @@
 #include <boost/unordered/unordered_flat_map.hpp>
 
 #include "gateway/context.h"
+#include "gateway/session_services.h"
 #include "gateway/shard_frame.h"
 #include "gateway/shard_inbox.h"
 #include "gateway/stats.h"
-#include "gateway/subscription_index.h"
 
 namespace odin::gateway {
 
@@ -65,24 +65,20 @@ class shard {
   std::size_t session_count() const { return session_count_.load(std::memory_order_acquire); }
 
   shard_inbox& inbox() { return inbox_; }
-  const shard_stats& stats() const { return stats_; }
+  const shard_stats& stats() const { return services_.stats_; }
 
-  // --- shard thread only
+  // --- shard thread only (HTTP connections; a session sees only services())
   std::size_t id() const { return id_; }
   context& ctx() { return ctx_; }
   boost::asio::io_context& io() { return io_; }
-  shard_stats& stats() { return stats_; }
-  subscription_index<session>& index() { return index_; }
-  shard_frame_pool& pool() { return pool_; }
-  bool in_drain() const { return in_drain_; }
-  void mark_dirty(session* s) { dirty_.push_back(s); }
-  // Scratch for socket reads, shared by the shard's sessions (each keeps only what its
-  // frame parser has not finished).
-  std::vector<char>& read_buffer() { return read_buffer_; }
+  shard_stats& stats() { return services_.stats_; }
+  session_services& services() { return services_; }  // what its sessions are built with
   void add_session(std::shared_ptr<session> s);
-  void remove_session(session* s);
 
  private:
+  friend class session_services;  // retire() -> remove_session()
+
+  void remove_session(session* s);
   void do_accept();
   void accept_waiting();  // the rest of the accept batch, without blocking
   void adopt(boost::asio::ip::tcp::socket socket);
@@ -96,9 +92,9 @@ class shard {
 
   context& ctx_;
   std::size_t id_;
-  shard_frame_pool pool_;  // outlives everything below that may hold frames
-  shard_stats stats_;
-  subscription_index<session> index_;
+  // Frame pool, stats, subscription index, dirty list, read scratch: the pool outlives
+  // everything below that may hold frames.
+  session_services services_;
   shard_inbox inbox_;
   boost::asio::io_context io_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
@@ -107,16 +103,13 @@ class shard {
   boost::asio::steady_timer guard_timer_;
   boost::asio::steady_timer flush_timer_;
   boost::unordered_flat_map<session*, std::shared_ptr<session>> sessions_;
-  // Removed sessions wait here until no flush is pending (dirty_ may still name them).
+  // Removed sessions wait here until no flush is pending (the dirty list may still name them).
   std::vector<std::shared_ptr<session>> retired_;
-  std::vector<session*> dirty_;
   std::vector<session*> deferred_;  // dirty, written less than flush_interval ago
-  std::vector<char> read_buffer_;
-  std::string key_;  // scratch: a private frame's owner key
+  std::string key_;                 // scratch: a private frame's owner key
   std::atomic<std::size_t> session_count_{0};
   uint16_t port_ = 0;
   bool guard_enabled_ = false;
-  bool in_drain_ = false;
   bool flush_armed_ = false;
   bool release_posted_ = false;
   std::thread thread_;

@@ -288,6 +288,16 @@ TEST_F(auth_flow, AuthRefreshKeepsTheConnectionAndRefusesAnotherUser) {
   push_value(kind::balances, "BTC", balance_value("BTC", "user-b", 2));
   const pushed last = push_value(kind::balances, "BTC", balance_value("BTC", "user-a", 3));
   EXPECT_EQ(collect(*a, last.text), (std::vector<std::string>{mine.text, last.text}));
+
+  // Unsubscribing leaves the index under the user's key (session_services), gauge included.
+  EXPECT_TRUE(wait_metric("ws_subscriptions", 1));
+  reply = request(*a, R"({"type":"unsubscribe","channels":["BTC.balances"]})");
+  EXPECT_EQ(reply.value("type", ""), "unsubscribed") << reply.dump();
+  EXPECT_TRUE(wait_metric("ws_subscriptions", 0));
+  subscribe(*a, R"({"type":"subscribe","channels":["BTC.trade"]})", "subscribed");
+  push_value(kind::balances, "BTC", balance_value("BTC", "user-a", 4));
+  const pushed trade = push(kind::trade, "BTC", R"({"price":1})");
+  EXPECT_EQ(collect(*a, trade.text), (std::vector<std::string>{trade.text}));
 }
 
 TEST_F(auth_flow, AnonymousConnectionMayAuthenticateLater) {

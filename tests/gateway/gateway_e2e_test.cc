@@ -76,6 +76,7 @@ TEST_F(gateway_e2e, each_client_gets_exactly_its_events_verbatim_and_in_order) {
   EXPECT_EQ(r["type"], "unsubscribed");
   EXPECT_EQ(r["id"], "u");
   EXPECT_EQ(channels_of(r), (std::vector<std::string>{"BTC.trade"}));
+  EXPECT_TRUE(wait_metric("ws_subscriptions", 10));
   for (int i = 0; i < 30; ++i) {
     const auto& [k, token] = mix[i % mix.size()];
     push(k, token, std::to_string(i));

@@ -131,6 +131,32 @@ TEST_F(gateway_flow, connection_limit_answers_503_and_frees_slots_on_close) {
   EXPECT_EQ(d.connect(), 101);
 }
 
+// The connection count (connection_slot.h) goes back to 0 whatever ends a connection: an
+// upgrade refused at the limit or by a guard (after the slot was taken), a client close.
+TEST_F(gateway_flow, connection_count_returns_to_zero_after_refusals_and_closes) {
+  options o = test_options();
+  o.max_connections = 1;
+  start(o);
+  EXPECT_EQ(gw_->connection_count(), 0u);
+  auto a = connect_client();
+  EXPECT_EQ(gw_->connection_count(), 1u);
+  EXPECT_EQ(ws_client(port()).connect(), 503);  // limit
+  EXPECT_EQ(gw_->connection_count(), 1u);
+  EXPECT_TRUE(a->close());
+  EXPECT_TRUE(wait_for([&] { return gw_->connection_count() == 0; }, 5s));
+  auto b = connect_client();
+  b.reset();  // the client vanishes without a close frame
+  EXPECT_TRUE(wait_for([&] { return gw_->connection_count() == 0; }, 5s));
+  gw_->stop();
+
+  o.memory_limit_bytes = 1;  // the guard refuses after the slot was taken
+  start(o);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(ws_client(port()).connect(), 503);
+  EXPECT_EQ(metric(R"(ws_connections_rejected_total{reason="memory"})"), 3);
+  // The slot goes back once the refusing handler returns (the 503 may be on the wire first).
+  EXPECT_TRUE(wait_for([&] { return gw_->connection_count() == 0; }, 5s));
+}
+
 TEST_F(gateway_flow, memory_and_cpu_guards_refuse_upgrades) {
   options o = test_options();
   o.memory_limit_bytes = 1;

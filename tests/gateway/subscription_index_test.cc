@@ -111,5 +111,45 @@ TEST(subscription_index, many_subscribers_random_removal_stays_consistent) {
   for (int i : expected) EXPECT_TRUE(index.contains("X.trade", &s[i]));
 }
 
+// The drain's iteration scope (shard::drain): iterating() is what sessions read as in_drain().
+TEST(subscription_index, an_iteration_scope_marks_the_index_until_it_ends) {
+  index_t index;
+  fake_session a{1};
+  EXPECT_FALSE(index.iterating());
+  {
+    const auto walking = index.iterate();
+    EXPECT_TRUE(index.iterating());
+    EXPECT_TRUE(index.subscribers("BTC.trade").empty());  // reads are fine
+  }
+  EXPECT_FALSE(index.iterating());
+  EXPECT_TRUE(index.add("BTC.trade", &a));  // and changes are again
+  EXPECT_TRUE(index.remove("BTC.trade", &a));
+}
+
+// uWebSockets' checkIteratingSubscriber: a change while subscriber spans are being walked would
+// let them dangle, so debug builds abort with a message.
+TEST(subscription_index_death, add_or_remove_while_iterating_aborts_in_debug_builds) {
+#ifdef NDEBUG
+  GTEST_SKIP() << "the check aborts only without NDEBUG (the debug and asan presets run it)";
+#else
+  index_t index;
+  fake_session a{1}, b{2};
+  ASSERT_TRUE(index.add("BTC.trade", &a));
+  EXPECT_DEATH(
+      {
+        const auto walking = index.iterate();
+        index.add("BTC.trade", &b);
+      },
+      "add/remove while a drain iterates");
+  EXPECT_DEATH(
+      {
+        const auto walking = index.iterate();
+        index.remove("BTC.trade", &a);
+      },
+      "add/remove while a drain iterates");
+  EXPECT_EQ(index.size(), 1u);  // the parent's index is untouched
+#endif
+}
+
 }  // namespace
 }  // namespace odin::gateway
