@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import resource
+import secrets
 import signal
 import socket
 import subprocess
@@ -28,6 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PEERS = ROOT / "bench" / "peers"
 TRADING_SHARE = 0.6  # trade 30 % + analytics 20 % + liquidity 10 % of the simulator's mix
+BALANCES_SHARE = 0.1  # BALANCE_UPDATED, 2 of the mix's 20 (src/sim/README.md)
+# The HS256 key of the authenticated runs: odin dev's WS_JWT_SECRET and the load tester's
+# --jwt-secret (each client mints its own token). Fresh per bench.py run, never stored.
+JWT_SECRET = secrets.token_urlsafe(32)
 
 SYSTEMS = {
     "odin": {"label": "Odin Stream (odin dev)", "port": 3002, "protocol": "odin", "path": "/ws"},
@@ -35,6 +40,8 @@ SYSTEMS = {
     "uws": {"label": "uWebSockets.js", "port": 3010, "protocol": "simple", "path": "/"},
     "ws": {"label": "Node ws", "port": 3011, "protocol": "simple", "path": "/"},
 }
+# Rows that are not systems of their own: Odin Stream run another way.
+ROW_LABELS = {"odin+auth": "Odin Stream, every client authenticated (JWT)"}
 
 
 def log(msg):
@@ -104,7 +111,7 @@ def wait_port(port, proc, timeout=30.0):
 class Server:
     """One system under test: its processes (started here, stopped here, by pid)."""
 
-    def __init__(self, name, args, rate, tokens=None, pool=0, logdir=None):
+    def __init__(self, name, args, rate, tokens=None, pool=0, logdir=None, odin_env=None):
         self.name, self.args, self.procs = name, args, []
         self.logdir = logdir
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "SIM_RATE": str(rate), "SIM_SEED": "7"}
@@ -113,6 +120,7 @@ class Server:
         else:
             env["SIM_TOKENS"] = ",".join(tokens)
         self.env = env
+        self.odin_env = odin_env or {}  # settings of this run only (odin), e.g. WS_JWT_SECRET
 
     def _spawn(self, cmd, env, tag, role="server"):
         out = open(self.logdir / f"{self.name}-{tag}.log", "ab")
@@ -134,6 +142,7 @@ class Server:
             for item in self.args.odin_env:
                 key, _, value = item.partition("=")
                 env[key] = value
+            env.update(self.odin_env)
             self.server = self._spawn([self.args.odin, "dev", "--env-file", "/dev/null"], env, "server")
             self.measured = [self.server.pid]
         elif self.name == "nats":
@@ -185,7 +194,7 @@ def run_loadtest(args, system, server, lt, tag):
         cmd += ["--server-pid", str(pid)]
     for k, v in lt.items():
         cmd += [f"--{k}", str(v)]
-    log(f"{system}: {' '.join(cmd[1:])}")
+    log(f"{system}: {' '.join(cmd[1:])}".replace(JWT_SECRET, "(secret)"))
     budget = float(lt.get("duration", 10)) + int(lt.get("target", 1)) / float(lt.get("ramp-rate", 1000)) + 120
     pub_before = server.cpu(server.publisher) if system == "nats" else 0.0
     with open(args.raw / f"{tag}-{system}.out", "w") as out:
@@ -246,8 +255,8 @@ def odin_counters(port):
     return values if len(values) == 3 else None
 
 
-def one_run(args, system, rate, lt, tag, tokens=None, pool=0):
-    server = Server(system, args, rate, tokens=tokens, pool=pool, logdir=args.raw)
+def one_run(args, system, rate, lt, tag, tokens=None, pool=0, odin_env=None):
+    server = Server(system, args, rate, tokens=tokens, pool=pool, logdir=args.raw, odin_env=odin_env)
     try:
         server.start()
         before = odin_counters(SYSTEMS[system]["port"]) if system == "odin" else None
@@ -265,8 +274,9 @@ def one_run(args, system, rate, lt, tag, tokens=None, pool=0):
 
 # ---------------------------------------------------------------- scenarios
 
-def pool_runs(args, p, tag):
-    """Every system with clients on TRADING for K of a token pool (scenarios 1 and 4).
+def pool_runs(args, p, tag, auth=False):
+    """Every system with clients on TRADING for K of a token pool (scenarios 1 and 4), and with
+    `auth` Odin once more with every client authenticated (row odin+auth).
     Returns the rows and the expected deliveries/s."""
     lt = {"target": p["clients"], "duration": p["duration"], "ramp-rate": p["ramp"],
           "bundle": "TRADING", "token-pool": p["tokens"], "tokens-per-client": p["k"],
@@ -275,17 +285,38 @@ def pool_runs(args, p, tag):
     for system in args.systems:
         r = one_run(args, system, p["rate"], lt, tag, pool=p["tokens"])
         rows[system] = summarize(r) if r else None
+    if auth:
+        # The same load, every client with its own token (public channels only: no cost is
+        # expected once the upgrade is done; this row shows whether there is one).
+        r = one_run(args, "odin", p["rate"], dict(lt, **{"jwt-secret": JWT_SECRET}), f"{tag}-auth",
+                    pool=p["tokens"], odin_env={"WS_JWT_SECRET": JWT_SECRET})
+        rows["odin+auth"] = summarize(r) if r else None
     return rows, p["clients"] * p["rate"] * TRADING_SHARE * p["k"] / p["tokens"]
+
+
+def auth_lines(rows):
+    """Authenticated vs anonymous Odin, when both rows are there."""
+    a, b = rows.get("odin"), rows.get("odin+auth")
+    if not a or not b:
+        return []
+    ratio = lambda k: (f"×{b[k] / a[k]:.2f}" if isinstance(a.get(k), (int, float)) and a.get(k)
+                       and isinstance(b.get(k), (int, float)) else "—")
+    return ["", f"odin+auth vs odin (same load, every client authenticated with an HS256 token "
+            f"minted by the load tester): CPU s per million deliveries {ratio('cpu_s_per_million')}, "
+            f"p50 {ratio('p50_ms')}, p99 {ratio('p99_ms')}, server RSS {ratio('server_rss_mb')}."]
 
 
 def scenario_realistic(args):
     """1. Realistic latency: pool of tokens, input rate, clients on TRADING for K random tokens."""
     p = args.s1
-    rows, expected = pool_runs(args, p, "realistic")
+    rows, expected = pool_runs(args, p, "realistic", auth=args.auth)
+    auth = (" Row odin+auth (--auth): the same Odin run with `WS_JWT_SECRET` set and every client "
+            "sending its own minted token (`--jwt-secret`) on the upgrade." if args.auth else "")
     return {"title": "Scenario 1 — realistic latency",
             "setup": (f"{p['tokens']} tokens, {p['rate']} events/s in, {p['clients']} clients each "
                       f"on TRADING for {p['k']} random tokens (≈{expected:,.0f} deliveries/s "
-                      f"expected), {p['duration']} s window"),
+                      f"expected), {p['duration']} s window.{auth}"),
+            "extra_lines": auth_lines(rows),
             "columns": ["connections", "deliveries_per_s", "p50_ms", "p90_ms", "p99_ms", "p999_ms",
                         "max_ms", "loss", "duplicates", "server_cpu_pct", "cpu_s_per_million",
                         "server_rss_mb"],
@@ -638,6 +669,51 @@ def scenario_reconnect(args):
             "rows": {"odin": row}, "no_ratio": True}
 
 
+def scenario_balances(args):
+    """Private balances (issue 9). Odin only: the peers have no identity. Every client is a user
+    with its own token (sub user<i+1>, the simulator's SIM_USERS ids) on the balances channels of
+    K tokens; each balances event must reach its user's client and nobody else's."""
+    p = args.s6
+    lt = {"target": p["clients"], "duration": p["duration"], "ramp-rate": p["ramp"],
+          "subscription-mode": "channels", "channels": "balances", "token-pool": p["tokens"],
+          "tokens-per-client": p["k"], "jwt-secret": JWT_SECRET, "users": p["clients"],
+          "setup-timeout": 60}
+    r = one_run(args, "odin", p["rate"], lt, "balances", pool=p["tokens"],
+                odin_env={"WS_JWT_SECRET": JWT_SECRET, "SIM_USERS": str(p["clients"])})
+    expected = p["rate"] * BALANCES_SHARE * p["k"] / p["tokens"]
+    row = None
+    if r is not None and "balances" in r["events"]:
+        b, base = r["events"]["balances"], summarize(r)
+        own = b["own_events_in_window"]
+        row = {"connections": base["connections"], "failed": base["failed"],
+               "own_deliveries_per_s": round(b["own_per_second"], 1),
+               "expected_per_s": round(expected, 1),
+               "foreign_events": b["foreign_balance_events"],
+               "p50_ms": base["p50_ms"], "p99_ms": base["p99_ms"], "max_ms": base["max_ms"],
+               "server_cpu_pct": base["server_cpu_pct"],
+               "server_cpu_ms_per_delivery": (round(base["server_cpu_s"] * 1000 / own, 3)
+                                              if own else None),
+               "server_rss_mb": base["server_rss_mb"], "rss_per_conn_bytes": base["rss_per_conn_bytes"],
+               "goal_no_foreign": "yes" if b["foreign_balance_events"] == 0 and own > 0 else "no"}
+    return {"title": "Private balances — every user on its own balances (Odin only)",
+            "setup": (f"{p['clients']:,} clients, each a distinct user (HS256 token minted by the "
+                      f"load tester, sub user1..user{p['clients']}; `SIM_USERS={p['clients']}` so the "
+                      f"simulator's BALANCE_UPDATED events name these users), each subscribed to the "
+                      f"`balances` channel of {p['k']} of {p['tokens']} tokens; {p['rate']:,.0f} "
+                      f"events/s in, {BALANCES_SHARE:.0%} of them BALANCE_UPDATED (≈{expected:,.1f} own "
+                      f"deliveries/s expected: each reaches its one user, when that user holds the "
+                      f"token); {p['duration']:g} s window. foreign_events = balances events a client "
+                      f"received whose userId is not its own: must be 0 (the load tester fails the "
+                      f"run otherwise). Latency and CPU are of own deliveries; CPU includes the "
+                      f"simulator making all {p['rate']:,.0f} events/s. goal_no_foreign: foreign 0 "
+                      f"and own deliveries > 0. The peers have no identity: not run."),
+            "columns": ["connections", "failed", "own_deliveries_per_s", "expected_per_s",
+                        "foreign_events", "p50_ms", "p99_ms", "max_ms", "server_cpu_pct",
+                        "server_cpu_ms_per_delivery", "server_rss_mb", "rss_per_conn_bytes",
+                        "goal_no_foreign"],
+            "rows": {"odin": row}, "no_ratio": True}
+
+
 def baseline_key(key):
     return "odin" + key[key.index(" @"):] if " @" in key else "odin"
 
@@ -670,7 +746,7 @@ def write_result(args, name, res):
     lines.append("| system | " + " | ".join(cols) + " |")
     lines.append("|---" * (len(cols) + 1) + "|")
     for key, row in res["rows"].items():
-        label = SYSTEMS.get(key, {}).get("label", key)
+        label = SYSTEMS.get(key, {}).get("label", ROW_LABELS.get(key, key))
         if row is None:
             lines.append(f"| {label} | " + " | ".join("failed" for _ in cols) + " |")
             continue
@@ -694,7 +770,8 @@ def write_result(args, name, res):
 def parse_args():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small sizes, a few seconds each (~3 min)")
-    ap.add_argument("--scenarios", default="realistic,hot,capacity,plan,ingest,micro,reconnect")
+    ap.add_argument("--scenarios",
+                    default="realistic,hot,capacity,plan,ingest,micro,reconnect,balances")
     ap.add_argument("--systems", default="odin,nats,uws,ws")
     ap.add_argument("--odin", default=str(ROOT / "build" / "release" / "bin" / "odin"))
     ap.add_argument("--micro-bench", default=str(ROOT / "build" / "release" / "bin" / "odin_micro_bench"))
@@ -726,6 +803,13 @@ def parse_args():
     ap.add_argument("--s4-duration", type=float), ap.add_argument("--s4-clients", type=int)
     ap.add_argument("--s5-clients", type=int), ap.add_argument("--s5-burst", type=int)
     ap.add_argument("--s5-duration", type=float)
+    ap.add_argument("--s6-clients", type=int, help="balances: clients = users")
+    ap.add_argument("--s6-tokens", type=int, help="balances: token pool")
+    ap.add_argument("--s6-k", type=int, help="balances: tokens per client")
+    ap.add_argument("--s6-rate", type=float, help="balances: events/s in (all kinds)")
+    ap.add_argument("--s6-duration", type=float)
+    ap.add_argument("--auth", action="store_true",
+                    help="realistic: also run Odin with every client authenticated (row odin+auth)")
     a = ap.parse_args()
     q = a.quick
     a.s1 = {"clients": a.s1_clients or (500 if q else 10000), "rate": a.s1_rate or (500 if q else 2000),
@@ -741,6 +825,11 @@ def parse_args():
             "rate": 500 if q else 2000, "tokens": 1000, "k": 5, "within": 1.0,
             "duration": a.s5_duration or (6 if q else 20), "ramp": 2000}
     a.s5["at"] = round(a.s5["duration"] * 0.4, 1)
+    a.s6 = {"clients": a.s6_clients or (1000 if q else 10000), "tokens": a.s6_tokens or 10,
+            "k": a.s6_k or 10, "rate": a.s6_rate or (1000 if q else 5000),
+            "duration": a.s6_duration or (4 if q else 30), "ramp": 2000}
+    if a.s6["k"] > a.s6["tokens"]:
+        ap.error("--s6-k is above --s6-tokens")
     a.ingest = {"buses": a.ingest_buses.split(","),
                 "batches": [int(x) for x in a.ingest_batches.split(",")],
                 "connections": a.ingest_connections or 8,
@@ -769,7 +858,7 @@ def main():
         log(f"CPU placement: server on {args.server_cpus}, load tester on {args.tester_cpus}")
     runners = {"realistic": scenario_realistic, "hot": scenario_hot, "capacity": scenario_capacity,
                "plan": scenario_plan, "ingest": scenario_ingest, "micro": micro,
-               "reconnect": scenario_reconnect}
+               "reconnect": scenario_reconnect, "balances": scenario_balances}
     for name in args.scenarios.split(","):
         log(f"scenario {name}")
         res = runners[name](args)

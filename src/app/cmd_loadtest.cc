@@ -50,8 +50,15 @@ void add_flags(CLI::App& cmd, loadtest_flags& f) {
       ->capture_default_str();
   cmd.add_option("--report", o.report_file, "Write the JSON report to FILE");
   cmd.add_option("--jwt-secret", o.jwt_secret,
-                 "Mint an HS256 access token per client (sub user-<i>, the client index) with "
-                 "this secret and send it as ?token= (the gateway's WS_JWT_SECRET)");
+                 "Mint an HS256 access token per client (sub user-<i>, the client index; see "
+                 "--users) with this secret and send it as ?token= (the gateway's "
+                 "WS_JWT_SECRET); every balances event a client receives must then carry its "
+                 "sub as userId (else counted as foreign: the run fails)");
+  cmd.add_option("--users", o.users,
+                 "With --jwt-secret: client i's sub is user<1 + i mod N>, the ids of a "
+                 "simulator run with SIM_USERS=N (0: user-<i>)")
+      ->capture_default_str()
+      ->needs("--jwt-secret");
   cmd.add_option("--token", o.token, "Send this one access token as ?token= from every client")
       ->excludes("--jwt-secret");
   cmd.add_option("--token-ttl", o.token_ttl_s, "Lifetime of minted tokens, in seconds")

@@ -32,6 +32,14 @@ const std::array simulator_and_log_rows = {
     setting_row{"SIM_RATE", "--rate", sim_bit, "EVENTS/S", "simulated events per second",
                 [](settings& s, sv v) { s.sim.rate = parse_number_above_zero(v, sim::max_rate); },
                 [](const settings& s) { return fmt::format("{}", s.sim.rate); }},
+    setting_row{"SIM_USERS", "--users", sim_bit, "N",
+                "user ids in payloads are user1 .. user<N> (default 999, as the plan's "
+                "generator); loadtest --users N mints the same subs",
+                [](settings& s, sv v) {
+                  s.sim.users = static_cast<int64_t>(
+                      parse_whole(v, 1, static_cast<uint64_t>(sim::max_users)));
+                },
+                [](const settings& s) { return num(static_cast<uint64_t>(s.sim.users)); }},
     setting_row{"SIM_SEED", "--seed", sim_bit, "N", "random seed; 0 = a fresh one each start",
                 [](settings& s, sv v) { s.sim.seed = parse_whole(v, 0, UINT64_MAX); },
                 [](const settings& s) { return num(s.sim.seed); }},

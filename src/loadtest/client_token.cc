@@ -42,7 +42,8 @@ std::string b64url(std::string_view bytes) {
 
 }  // namespace
 
-std::string client_sub(std::size_t index) {
+std::string client_sub(const options& o, std::size_t index) {
+  if (o.users > 0) return fmt::format("user{}", 1 + index % o.users);
   return fmt::format("user-{}", index);
 }
 
@@ -65,7 +66,7 @@ std::string target_for_client(const options& o, std::string_view target, std::si
     const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
-    token = mint_hs256(o.jwt_secret, client_sub(index), now + o.token_ttl_s);
+    token = mint_hs256(o.jwt_secret, client_sub(o, index), now + o.token_ttl_s);
   }
   if (token.empty()) return std::string(target);
   std::string out(target);

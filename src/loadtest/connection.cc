@@ -268,6 +268,7 @@ void connection::on_event(const event_view& e) {
                             std::max(last_replayed_us_, resubscribed_us_) - reconnect_started_us_);
     }
   }
+  if (e.balances) worker_.on_balance_event(index_, e);
   const uint32_t channel = worker_.on_event(tracker_, e, replayed, in_burst_);
   if (channel != no_channel && !e.pos.empty() && worker_.opts().reconnects()) {
     note_position(channel, e.pos);

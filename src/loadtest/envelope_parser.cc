@@ -2,7 +2,21 @@
 
 #include <simdjson.h>
 
+#include "loadtest/balance_check.h"
+
 namespace odin::loadtest {
+namespace {
+
+// A balances event's data.userId (the only field of "data" the tester reads).
+void read_user(simdjson::simdjson_result<simdjson::ondemand::value>& value, envelope& out) {
+  out.balances = true;
+  simdjson::ondemand::object data;
+  if (value.get_object().get(data)) return;
+  std::string_view user;
+  if (!data.find_field_unordered("userId").get_string().get(user)) out.user = user;
+}
+
+}  // namespace
 
 struct envelope_parser::impl {
   simdjson::ondemand::parser parser;
@@ -55,7 +69,8 @@ bool envelope_parser::parse(std::string_view json, std::size_t readable, envelop
     } else if (key == "error" || key == "code") {
       out.has_error = true;
     } else if (key == "data" && out.has_seq && out.has_ts) {
-      break;  // the event itself: not needed
+      if (out.has_channel && is_balances_channel(out.channel)) read_user(value, out);
+      break;  // the rest of the event itself: not needed
     }
   }
   return true;

@@ -1,9 +1,11 @@
 #pragma once
 // Reads the few top-level fields the load tester needs from a JSON message ("type", "channel",
 // "seq", "ts", "pos", "subscribed", "recovered", "error", "code") with simdjson On-Demand, stopping
-// at "data" (never parsed). One parser per I/O thread; views stay valid until the next parse().
+// at "data" (not parsed, except the "userId" of a balances channel's event: balance_check.h).
+// One parser per I/O thread; views stay valid until the next parse().
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,8 +16,10 @@ struct envelope {
   std::string_view channel;
   uint64_t seq = 0;
   int64_t ts_us = 0;
-  std::string_view pos;         // empty when absent
-  uint32_t recovered_true = 0;  // "recovered" of a subscribed reply: channels true / false
+  std::string_view pos;                  // empty when absent
+  bool balances = false;                 // "channel" is a balances channel and "data" followed it
+  std::optional<std::string_view> user;  // then: data.userId, when present
+  uint32_t recovered_true = 0;           // "recovered" of a subscribed reply: channels true / false
   uint32_t recovered_false = 0;
   bool has_channel = false;
   bool has_seq = false;

@@ -3,6 +3,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 
+#include "loadtest/client_token.h"
 #include "loadtest/connection.h"
 
 namespace odin::loadtest {
@@ -177,6 +178,7 @@ uint32_t io_worker::on_event(sequence_tracker& tracker, const event_view& e, boo
     ++seq_.unexpected;
     return id;
   }
+  if (e.balances) return on_private_event(tracker, id, e, latency, replayed);
   if (e.seq == 0 && !e.pos.empty()) {  // odin, replayed from the bus without a number: the next one
                                        // (reconnect_report.h)
     ++reconnect_.unnumbered;
@@ -193,6 +195,31 @@ uint32_t io_worker::on_event(sequence_tracker& tracker, const event_view& e, boo
     if (reconnect_.burst_start_us != 0 && !in_burst && !replayed) sample_others(e.ts_us, latency);
   }
   return id;
+}
+
+// A balances channel's seq counts every user's events of the channel (docs/protocol.md), and a
+// client receives only its own: gaps are expected, so these channels get no gap or tail-loss
+// checks (their max_seq stays 0); counts and latency as any event's.
+uint32_t io_worker::on_private_event(const sequence_tracker& tracker, uint32_t id,
+                                     const event_view& e, int64_t latency, bool replayed) {
+  if (!tracker.expects(id)) {
+    ++seq_.unexpected;
+    return id;
+  }
+  if (e.ts_us >= window_start_us_) {
+    ++received_;
+    if (!replayed) latency_.record(latency);
+  }
+  return id;
+}
+
+// Rare (balances events only): the client's sub is formatted again rather than kept per
+// connection.
+void io_worker::on_balance_event(std::size_t client_index, const event_view& e) {
+  const bool in_window = e.ts_us >= window_start_us_ && e.ts_us <= window_end_us_;
+  const std::string sub =
+      options_.jwt_secret.empty() ? std::string() : client_sub(options_, client_index);
+  count_balance_event(balances_, sub, e.user, in_window);
 }
 
 void io_worker::sample_others(int64_t ts_us, int64_t latency) {
@@ -238,6 +265,7 @@ void io_worker::collect(report& r, std::map<std::string, uint64_t>& channel_max)
   r.events.replies += replies_;
   r.events.request_errors += request_errors_;
   r.events.seq.merge(seq_);
+  r.events.balances.merge(balances_);
   r.latency.merge(latency_);
   r.reconnects.merge(reconnect_);
   for (const auto& ch : channels_) {

@@ -20,6 +20,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/unordered/unordered_flat_map.hpp>
 
+#include "loadtest/balance_check.h"
 #include "loadtest/latency_histogram.h"
 #include "loadtest/options.h"
 #include "loadtest/protocol_adapter.h"
@@ -102,6 +103,8 @@ class io_worker {
   // The event's channel id (no_channel when unknown). `replayed`: a reconnect's replay (not
   // delivery latency); `in_burst`: the connection is one of the burst's.
   uint32_t on_event(sequence_tracker& tracker, const event_view& e, bool replayed, bool in_burst);
+  // A balances channel's event for client `client_index`: own or foreign (balance_check.h).
+  void on_balance_event(std::size_t client_index, const event_view& e);
   int64_t now_us() const { return now_us_; }
   const std::string& channel_name(uint32_t id) const { return channels_[id].name; }
   void on_resubscribed(int64_t to_subscribed_us, bool burst);
@@ -126,6 +129,8 @@ class io_worker {
 
   void sample_others(int64_t ts_us, int64_t latency);
   void arm_reconnect_sweep();  // --reconnect-timeout, checked every 100 ms once reconnects start
+  uint32_t on_private_event(const sequence_tracker& tracker, uint32_t id, const event_view& e,
+                            int64_t latency, bool replayed);
 
   const options& options_;
   const subscription_plan& plan_;
@@ -144,6 +149,7 @@ class io_worker {
   std::mutex interval_mutex_;
   latency_histogram interval_out_;
   sequence_counts seq_;
+  balance_counts balances_;
   reconnect_counts reconnect_;
   std::map<std::string, uint64_t> failures_;
   std::map<uint16_t, uint64_t> closed_by_server_;

@@ -85,7 +85,7 @@ bool nats_adapter::on_msg(std::string_view subject, std::string_view payload, st
   if (!subject.starts_with(subject_prefix)) return false;
   envelope e;
   if (!parser_.parse(payload, readable, e) || !e.has_seq || !e.has_ts) return false;
-  sink.on_event({subject.substr(subject_prefix.size()), e.seq, e.ts_us, {}});
+  sink.on_event({subject.substr(subject_prefix.size()), e.seq, e.ts_us, {}, false, std::nullopt});
   return true;
 }
 

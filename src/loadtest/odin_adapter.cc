@@ -8,7 +8,7 @@ bool odin_adapter::on_message(std::string_view payload, std::size_t readable, st
   if (!parser_.parse(payload, readable, e)) return false;
   if (e.type == "event") {
     if (!e.has_channel || !e.has_seq || !e.has_ts) return false;
-    sink.on_event({e.channel, e.seq, e.ts_us, e.pos});
+    sink.on_event({e.channel, e.seq, e.ts_us, e.pos, e.balances, e.user});
   } else if (e.type == "subscribed") {
     if (e.recovered_true + e.recovered_false > 0) {
       sink.on_recovered(e.recovered_true, e.recovered_false);

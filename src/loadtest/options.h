@@ -54,11 +54,14 @@ struct options {
   std::vector<int> server_pids;  // processes whose CPU and RSS the report includes
   bool live = true;              // the line each second
   std::string report_file;
-  // Access tokens on ?token= (client_token.h): minted per client (sub user-<i>) from
-  // jwt_secret, or one fixed token; none when both are empty.
+  // Access tokens on ?token= (client_token.h): minted per client from jwt_secret (sub
+  // user-<i>, or user<1 + i % users> when users > 0: the simulator's SIM_USERS ids), or one
+  // fixed token; none when both are empty. With minted tokens every balances event a client
+  // receives is checked against its sub (balance_check.h).
   std::string jwt_secret;
   std::string token;
   int64_t token_ttl_s = 3600;
+  std::size_t users = 0;
 
   // Reconnect scenario (odin only; see reconnect_plan.h): every reconnect_every_s seconds of the
   // window, reconnect_percent % of the clients drop and reconnect with "since"; and/or once, at

@@ -6,6 +6,7 @@
 // One adapter per I/O thread (it holds a JSON parser); per-connection state lives in `carry`.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,7 +18,9 @@ struct event_view {
   std::string_view channel;  // "TOKEN.kind"
   uint64_t seq = 0;
   int64_t ts_us = 0;
-  std::string_view pos;  // odin: the event's stream position (empty for the other protocols)
+  std::string_view pos;   // odin: the event's stream position (empty for the other protocols)
+  bool balances = false;  // odin: a balances channel's event (balance_check.h)
+  std::optional<std::string_view> user;  // then: its data.userId, when present
 };
 
 class message_sink {

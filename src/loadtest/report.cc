@@ -24,11 +24,17 @@ void event_counts::merge(const event_counts& o) {
   replies += o.replies;
   request_errors += o.request_errors;
   seq.merge(o.seq);
+  balances.merge(o.balances);
 }
 
 double report::events_per_second() const {
   const double s = window_seconds();
   return s > 0 ? static_cast<double>(events.received) / s : 0.0;
+}
+
+double report::own_balances_per_second() const {
+  const double s = window_seconds();
+  return s > 0 ? static_cast<double>(events.balances.own_in_window) / s : 0.0;
 }
 
 void report::merge(const report& o) {
@@ -56,6 +62,15 @@ nlohmann::json latency_json(const latency_histogram& h) {
           {"p50", h.percentile(50)},      {"p90", h.percentile(90)}, {"p99", h.percentile(99)},
           {"p999", h.percentile(99.9)},   {"max", h.max()},          {"sum", h.sum()},
           {"buckets", std::move(buckets)}};
+}
+
+nlohmann::json balances_json(const report& r) {
+  const auto& b = r.events.balances;
+  return {{"own_events", b.own},
+          {"own_events_in_window", b.own_in_window},
+          {"own_per_second", r.own_balances_per_second()},
+          {"foreign_balance_events", b.foreign},
+          {"unchecked_events", b.unchecked}};
 }
 
 nlohmann::json usage_json(const process_usage& u, uint64_t established) {
@@ -105,7 +120,8 @@ nlohmann::json to_json(const report& r) {
         {"tail_loss", e.seq.tail_loss},
         {"duplicates", e.seq.duplicates},
         {"out_of_order", e.seq.out_of_order},
-        {"unexpected", e.seq.unexpected}}},
+        {"unexpected", e.seq.unexpected},
+        {"balances", balances_json(r)}}},
       {"latency_us", latency_json(r.latency)},
       {"server_usage", usage_json(r.server_usage, c.established)},
       {"client", {{"cpu_seconds", r.client_cpu_seconds}, {"rss_kb", r.client_rss_kb}}},
@@ -144,6 +160,13 @@ report report_from_json(const nlohmann::json& j) {
   re.seq.duplicates = e.at("duplicates").get<uint64_t>();
   re.seq.out_of_order = e.at("out_of_order").get<uint64_t>();
   re.seq.unexpected = e.at("unexpected").get<uint64_t>();
+  if (e.contains("balances")) {
+    const auto& b = e.at("balances");
+    re.balances.own = b.at("own_events").get<uint64_t>();
+    re.balances.own_in_window = b.at("own_events_in_window").get<uint64_t>();
+    re.balances.foreign = b.at("foreign_balance_events").get<uint64_t>();
+    re.balances.unchecked = b.at("unchecked_events").get<uint64_t>();
+  }
   const auto& l = j.at("latency_us");
   r.latency.add_sparse(l.at("buckets").get<std::vector<std::pair<uint32_t, uint64_t>>>(),
                        l.at("max").get<uint64_t>(), l.at("min").get<uint64_t>(),
@@ -197,6 +220,12 @@ std::string format_table(const report& r) {
   row("duplicates / out-of-order", fmt::format("{} / {}", e.seq.duplicates, e.seq.out_of_order));
   if (e.seq.unexpected || e.request_errors) {
     row("unexpected / req. errors", fmt::format("{} / {}", e.seq.unexpected, e.request_errors));
+  }
+  if (const auto& b = e.balances; b.own + b.foreign + b.unchecked > 0) {
+    row("own balances events", fmt::format("{} ({} in the window, {:.1f}/s)", b.own,
+                                           b.own_in_window, r.own_balances_per_second()));
+    row("foreign balances events", fmt::format("{}{}", b.foreign, b.foreign ? " (VIOLATION)" : ""));
+    if (b.unchecked) row("unchecked balances events", std::to_string(b.unchecked));
   }
   if (!r.server_usage.pids.empty()) {
     const auto& u = r.server_usage;

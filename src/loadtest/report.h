@@ -9,6 +9,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "loadtest/balance_check.h"
 #include "loadtest/latency_histogram.h"
 #include "loadtest/reconnect_report.h"
 #include "loadtest/sequence_tracker.h"
@@ -33,6 +34,7 @@ struct event_counts {
   uint64_t replies = 0;         // non-event server messages (subscribed, pong ...)
   uint64_t request_errors = 0;  // error replies to our requests
   sequence_counts seq;
+  balance_counts balances;  // balances channels' events: own / foreign (balance_check.h)
   void merge(const event_counts& o);
 };
 
@@ -61,6 +63,7 @@ struct report {
 
   double window_seconds() const { return (window_end_us - window_start_us) / 1e6; }
   double events_per_second() const;
+  double own_balances_per_second() const;  // own balances events of the window per second
   uint64_t loss() const { return events.seq.loss(); }
 
   // Adds a worker's report: counts add, the window spans both, histograms merge. Server usage

@@ -110,6 +110,12 @@ std::vector<std::string> violations(const report& r, const checks& c) {
           fmt::format("{} duplicate and {} out-of-order events", seq.duplicates, seq.out_of_order));
     }
   }
+  if (r.events.balances.foreign > 0) {
+    out.push_back(
+        fmt::format("{} foreign balances events: a client received another user's "
+                    "balance",
+                    r.events.balances.foreign));
+  }
   if (c.max_failed && r.connections.failed > *c.max_failed) {
     out.push_back(fmt::format("{} connections failed (--max-failed {})", r.connections.failed,
                               *c.max_failed));

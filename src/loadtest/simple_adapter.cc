@@ -7,7 +7,7 @@ bool simple_adapter::on_message(std::string_view payload, std::size_t readable, 
   envelope e;
   if (!parser_.parse(payload, readable, e)) return false;
   if (e.has_channel && e.has_seq && e.has_ts) {
-    sink.on_event({e.channel, e.seq, e.ts_us, {}});
+    sink.on_event({e.channel, e.seq, e.ts_us, {}, false, std::nullopt});
   } else if (e.has_subscribed) {
     sink.on_confirmation();
   } else if (e.has_error) {

@@ -17,7 +17,7 @@ using model::event_type;
 // simulated event (100k/s and more), so no format-string parsing and no temporary strings.
 class writer {
  public:
-  writer(std::string& out, rng& gen) : out_(out), gen_(gen) {}
+  writer(std::string& out, rng& gen, int64_t users) : out_(out), gen_(gen), users_(users) {}
 
   // Uniform in [lo, hi]; the modulo bias is below (hi - lo) / 2^64.
   int64_t integer(int64_t lo, int64_t hi) {
@@ -66,7 +66,7 @@ class writer {
     out_ += suffix;
     out_.push_back('"');
   }
-  void user(std::string_view name) { text_number(name, "user", integer(1, 999)); }
+  void user(std::string_view name) { text_number(name, "user", integer(1, users_)); }
   void comment_id() { text_number("commentId", "c", integer(1, 999999)); }
 
  private:
@@ -83,6 +83,7 @@ class writer {
 
   std::string& out_;
   rng& gen_;
+  int64_t users_;  // user ids are user1 .. user<users_>
 };
 
 void trade(writer& w, event_type type) {
@@ -192,8 +193,9 @@ void balances(writer& w, event_type type) {
 }  // namespace
 
 void append_event(std::string& out, event_type type, std::string_view token, int64_t timestamp_ms,
-                  rng& gen) {
+                  rng& gen, int64_t users) {
   assert(model::validate_token(token));
+  assert(users >= 1);
   out += R"({"type":")";
   out += model::to_string(type);
   out += R"(","tokenId":")";
@@ -201,7 +203,7 @@ void append_event(std::string& out, event_type type, std::string_view token, int
   out += R"(","timestamp":)";
   std::array<char, 24> buf;
   out.append(buf.data(), std::to_chars(buf.data(), buf.data() + buf.size(), timestamp_ms).ptr);
-  writer w(out, gen);
+  writer w(out, gen, users);
   switch (model::kind_of(type)) {
     case model::kind::trade:
       trade(w, type);
@@ -231,10 +233,11 @@ void append_event(std::string& out, event_type type, std::string_view token, int
   out.push_back('}');
 }
 
-std::string make_event(event_type type, std::string_view token, int64_t timestamp_ms, rng& gen) {
+std::string make_event(event_type type, std::string_view token, int64_t timestamp_ms, rng& gen,
+                       int64_t users) {
   std::string out;
   out.reserve(192);
-  append_event(out, type, token, timestamp_ms, gen);
+  append_event(out, type, token, timestamp_ms, gen, users);
   return out;
 }
 

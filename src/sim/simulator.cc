@@ -101,7 +101,7 @@ stats simulator::snapshot() const {
 
 void simulator::emit(model::event_type type, const std::string& token, int64_t ts, rng& gen) {
   buffer_.clear();
-  append_event(buffer_, type, token, ts, gen);
+  append_event(buffer_, type, token, ts, gen, defaults_.users);
   counters_->produced.fetch_add(1, std::memory_order_relaxed);
   // The completion may run after this simulator is gone: it holds its own counters.
   producer_.produce(model::kind_of(type), token, buffer_,

@@ -172,6 +172,8 @@ TEST_F(Loader, EveryBadValueNamesItsVariableAndFlag) {
       {"SIM_RATE", "1000001", "--rate"},
       {"SIM_TOKEN_POOL", "-3", "--token-pool"},
       {"SIM_SEED", "x", "--seed"},
+      {"SIM_USERS", "0", "--users"},
+      {"SIM_USERS", "100000001", "--users"},
       {"LOG_LEVEL", "verbose", "--log-level"},
       {"LOG_FORMAT", "xml", "--log-format"},
   };
@@ -317,6 +319,12 @@ TEST_F(Loader, HelpNamesVariablesAndDefaults) {
         "--env-file PATH", "Gateway:", "Kafka:", "Memory bus:", "Simulator:", "Logging:"}) {
     EXPECT_NE(help.find(expected), std::string::npos) << expected << "\n" << help;
   }
+}
+
+TEST_F(Loader, SimUsersDefaultsToThePlansUser999) {
+  EXPECT_EQ(load({}).sim.users, 999);
+  EXPECT_EQ(load({}, {{"SIM_USERS", "10000"}}).sim.users, 10000);
+  EXPECT_EQ(load({"--users", "5"}, {{"SIM_USERS", "10000"}}).sim.users, 5);
 }
 
 TEST_F(Loader, EverySettingHasARow) {

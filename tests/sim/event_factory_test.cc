@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -10,6 +11,7 @@
 #include "model/event_type.h"
 #include "sim/event_factory.h"
 #include "sim/event_mix.h"
+#include "sim/options.h"
 
 namespace odin::sim {
 namespace {
@@ -141,6 +143,35 @@ TEST(EventFactory, SameSeedSameEventsAndAppendReusesTheBuffer) {
   std::string buffer = "prefix";
   append_event(buffer, event_type::balance_updated, "ETH", 10, a);
   EXPECT_EQ(buffer, "prefix" + make_event(event_type::balance_updated, "ETH", 10, b));
+}
+
+// SIM_USERS: user ids are user1 .. user<users>; the default keeps the plan's user1..user999.
+std::set<std::string> user_ids(int64_t users, int draws) {
+  rng gen(9);
+  std::set<std::string> seen;
+  for (int i = 0; i < draws; ++i) {
+    const json e = users == 0
+                       ? json::parse(make_event(event_type::balance_updated, "BTC", 1, gen))
+                       : json::parse(make_event(event_type::balance_updated, "BTC", 1, gen, users));
+    seen.insert(e.at("userId").get<std::string>());
+  }
+  return seen;
+}
+
+TEST(EventFactory, UserIdsComeFromUser1ToTheConfiguredCount) {
+  EXPECT_EQ(user_ids(3, 300), (std::set<std::string>{"user1", "user2", "user3"}));
+  EXPECT_EQ(user_ids(1, 10), (std::set<std::string>{"user1"}));
+  const auto plan = user_ids(0, 20000);  // default: 999 users, each drawn ~20 times
+  EXPECT_EQ(plan.size(), 999u);
+  EXPECT_TRUE(plan.contains("user1"));
+  EXPECT_TRUE(plan.contains("user999"));
+  const auto many = user_ids(10000, 100000);
+  EXPECT_GT(many.size(), 9900u);
+  EXPECT_TRUE(std::all_of(many.begin(), many.end(), [](const std::string& u) {
+    const long n = std::stol(u.substr(4));
+    return u.starts_with("user") && n >= 1 && n <= 10000;
+  }));
+  EXPECT_EQ(options{}.users, 999);
 }
 
 TEST(EventMix, CoversAllKindsAndKeepsThePlansRatios) {
