@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "support/http_client.h"
 #include "support/process.h"
 #include "support/ws_client.h"
 
@@ -20,25 +21,24 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 
 bool healthy(uint16_t port) {
-  try {
-    return http_get(port, "/health").status == 200;
-  } catch (const std::exception&) {
-    return false;
-  }
+  return http_get(port, "/health").status == 200;  // 0 while nothing listens
 }
 
 TEST(LoadtestReconnect, PeriodicAndBurstReconnectsLoseNothing) {
-  const uint16_t port = free_port();
   child_process dev(ODIN_BINARY, {"dev", "--env-file", "/dev/null"},
                     {{"PATH", "/usr/bin:/bin"},
                      {"LOG_FORMAT", "text"},
                      {"LOG_LEVEL", "warn"},
-                     {"WS_ADDR", "127.0.0.1:" + std::to_string(port)},
+                     {"WS_ADDR", "127.0.0.1:0"},
                      {"PORT", "0"},
                      {"WS_CPU_REJECT_THRESHOLD", "100"},
                      {"SIM_RATE", "200"},
                      {"SIM_TOKENS", "AAA,BBB,CCC,DDD"},
                      {"SIM_SEED", "11"}});
+  // Port 0: the banner says which port the gateway got.
+  const auto printed = printed_port(dev, "WebSocket  ws://127.0.0.1:", 20s);
+  ASSERT_TRUE(printed) << dev.out() << dev.err();
+  const uint16_t port = *printed;
   const auto deadline = std::chrono::steady_clock::now() + 20s;
   while (!healthy(port) && std::chrono::steady_clock::now() < deadline) {
     ASSERT_FALSE(dev.wait(100ms).has_value()) << dev.err();
