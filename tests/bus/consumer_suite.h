@@ -1,7 +1,8 @@
 #pragma once
 // The consumer behaviour every bus engine shares, written once as a type-parameterized suite
-// (BusConsumer) and instantiated per engine: memory_bus_test.cc (Memory/BusConsumer/0.*) and
-// kafka_bus_test.cc on librdkafka's mock cluster (Kafka/BusConsumer/0.*). An engine is a
+// (BusConsumer) and instantiated per engine: memory_bus_test.cc (MemoryConsumer/BusConsumer/0.*,
+// in ctest MemoryConsumer.<Name><0>) and kafka_bus_test.cc on librdkafka's mock cluster
+// (KafkaConsumer/BusConsumer/0.*, KafkaConsumer.<Name><0>). An engine is a
 // default-constructible struct with
 //   std::unique_ptr<consumer> ready_consumer();  // everything produced from now on reaches it
 //   std::unique_ptr<producer> make_producer();

@@ -58,7 +58,7 @@ class KafkaBus : public ::testing::Test {
 
 }  // namespace
 
-INSTANTIATE_TYPED_TEST_SUITE_P(Kafka, BusConsumer, kafka_engine);
+INSTANTIATE_TYPED_TEST_SUITE_P(KafkaConsumer, BusConsumer, kafka_engine);
 
 namespace {
 

@@ -63,7 +63,7 @@ struct memory_engine {
 
 }  // namespace
 
-INSTANTIATE_TYPED_TEST_SUITE_P(Memory, BusConsumer, memory_engine);
+INSTANTIATE_TYPED_TEST_SUITE_P(MemoryConsumer, BusConsumer, memory_engine);
 
 namespace {
 
