@@ -1,4 +1,6 @@
-// Kafka engines against librdkafka's mock cluster (3 brokers, 8 topics × 12 partitions, RF 3).
+// Kafka engines against librdkafka's mock cluster (3 brokers, 8 topics × 12 partitions, RF 3):
+// the consumer behaviour every engine shares (bus/consumer_suite.h), then what is Kafka's own
+// (look-back, the bus timestamp, unreachable brokers).
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -8,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "bus/consumer_suite.h"
 #include "bus/kafka_consumer.h"
 #include "bus/kafka_producer.h"
 #include "support/bus_test_util.h"
@@ -20,115 +23,44 @@ using test::consume;
 using test::mock_options;
 using test::poll_until;
 
-struct produced {
-  model::kind kind;
-  std::string key;
-  int64_t produced_us;
+// A consumer that polled until ready: everything produced from now on reaches it.
+std::unique_ptr<kafka_consumer> ready_consumer(const kafka_options& options) {
+  auto c = std::make_unique<kafka_consumer>(options);
+  EXPECT_TRUE(poll_until([&] { return c->ready(); }, 20s,
+                         [&] {
+                           auto n = c->poll(50ms, 100, [](const record&) {
+                             ADD_FAILURE() << "record before any produce";
+                           });
+                           EXPECT_TRUE(n.has_value());
+                         }));
+  return c;
+}
+
+// The engine of the shared consumer suite: a mock cluster, 8 topics of 12 partitions.
+struct kafka_engine {
+  kafka_engine() { cluster.create_odin_topics(options.topics, 12); }
+  std::unique_ptr<consumer> ready_consumer() { return bus::ready_consumer(options); }
+  std::unique_ptr<producer> make_producer() { return std::make_unique<kafka_producer>(options); }
+  int32_t partitions() const { return 12; }
+
+  test::mock_cluster cluster{3};
+  kafka_options options = mock_options(cluster);
 };
 
 class KafkaBus : public ::testing::Test {
  protected:
   void SetUp() override { cluster_.create_odin_topics(options_.topics, 12); }
-
-  // A consumer that polled until ready: everything produced from now on reaches it.
-  std::unique_ptr<kafka_consumer> ready_consumer() {
-    auto c = std::make_unique<kafka_consumer>(options_);
-    EXPECT_TRUE(poll_until([&] { return c->ready(); }, 20s,
-                           [&] {
-                             auto n = c->poll(50ms, 100, [](const record&) {
-                               ADD_FAILURE() << "record before any produce";
-                             });
-                             EXPECT_TRUE(n.has_value());
-                           }));
-    return c;
-  }
+  std::unique_ptr<kafka_consumer> ready_consumer() { return bus::ready_consumer(options_); }
 
   test::mock_cluster cluster_{3};
   kafka_options options_ = mock_options(cluster_);
 };
 
-TEST_F(KafkaBus, EveryRecordArrivesOnceInOrderWithItsKindKeyAndIngestTime) {
-  auto c = ready_consumer();
-  kafka_producer p(options_);
-  constexpr int total = 4000;
-  std::map<int, produced> sent;
-  std::atomic<int> ok{0};
-  std::atomic<int> failed{0};
-  for (int i = 0; i < total; ++i) {
-    const auto kind = model::all_kinds[static_cast<std::size_t>(i) % model::kind_count];
-    const std::string key = "TOK" + std::to_string(i % 97);
-    sent[i] = {kind, key, now_us()};
-    p.produce(kind, key, "{\"seq\":" + std::to_string(i) + "}",
-              [&](result<delivery, bus_error> r) { (r ? ok : failed)++; });
-  }
-  EXPECT_EQ(p.flush(20s), 0u);
-  EXPECT_EQ(ok, total);
-  EXPECT_EQ(failed, 0);
+}  // namespace
 
-  const auto got = consume(*c, total, 30s);
-  ASSERT_EQ(got.size(), static_cast<std::size_t>(total));
-  std::set<int> seen;
-  std::map<std::string, int> last_seq;  // per topic + key
-  for (const auto& r : got) {
-    const int seq = std::stoi(r.value.substr(7));
-    ASSERT_TRUE(sent.count(seq)) << r.value;
-    EXPECT_TRUE(seen.insert(seq).second) << "duplicate " << seq;
-    const produced& s = sent[seq];
-    EXPECT_EQ(r.kind, s.kind);
-    EXPECT_EQ(r.key, s.key);
-    EXPECT_NEAR(static_cast<double>(r.ingest_us), static_cast<double>(s.produced_us), 2e6);
-    const std::string k = std::to_string(model::index(r.kind)) + "/" + r.key;
-    auto [it, fresh] = last_seq.try_emplace(k, seq);
-    if (!fresh) {
-      EXPECT_GT(seq, it->second) << "order broken for " << k;
-      it->second = seq;
-    }
-  }
-  EXPECT_EQ(c->skipped(), 0u);
+INSTANTIATE_TYPED_TEST_SUITE_P(KafkaConsumer, BusConsumer, kafka_engine);
 
-  // Lag: an entry for each of the 96 partitions, known and drained.
-  EXPECT_TRUE(poll_until(
-      [&] {
-        auto lag = c->lag();
-        if (lag.size() != 96u) return false;
-        for (const auto& l : lag) {
-          if (l.lag != 0) return false;
-        }
-        return true;
-      },
-      10s, [&] { (void)c->poll(50ms, 100, [](const record&) {}); }));
-  EXPECT_EQ(c->lag().size(), 96u);
-}
-
-// Paused with records already fetched and more arriving: nothing is handed out while paused,
-// and after resume everything arrives once, in order.
-TEST_F(KafkaBus, PauseHoldsRecordsAndResumeDeliversThem) {
-  auto c = ready_consumer();
-  kafka_producer p(options_);
-  std::atomic<int> ok{0};
-  auto produce_range = [&](int from, int to) {
-    for (int i = from; i < to; ++i) {
-      p.produce(model::kind::trade, "BTC", std::to_string(i),
-                [&](result<delivery, bus_error> r) { ok += r ? 1 : 0; });
-    }
-    ASSERT_EQ(p.flush(10s), 0u);
-  };
-  produce_range(0, 200);
-  std::vector<test::consumed> got = consume(*c, 1, 10s);  // librdkafka prefetches the rest
-  ASSERT_EQ(got.size(), 1u);
-  c->pause();
-  produce_range(200, 300);
-  ASSERT_EQ(ok, 300);
-  for (int i = 0; i < 5; ++i) {
-    auto n = c->poll(100ms, 1000, [](const record&) { ADD_FAILURE() << "record while paused"; });
-    ASSERT_TRUE(n.has_value());
-  }
-  c->resume();
-  for (auto& r : consume(*c, 299, 20s)) got.push_back(std::move(r));
-  EXPECT_TRUE(consume(*c, 1, 300ms).empty());  // and nothing twice
-  ASSERT_EQ(got.size(), 300u);
-  for (std::size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i].value, std::to_string(i));
-}
+namespace {
 
 // A look-back asks the brokers for the first offset at/after now - lookback. Where there is
 // none (a real broker: nothing that recent; Debian's 2.0.2 mock: every timestamp query, it
@@ -173,32 +105,6 @@ TEST_F(KafkaBus, IngestTimeFallsBackToTheBusTimestamp) {
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].key, "ETH");
   EXPECT_EQ(got[0].ingest_us, timestamp_ms * 1000);
-}
-
-// One wake() ends a poll, sent before it started or while it waits (dispatcher::stop relies
-// on it). A lost wake shows as the poll running to its 30 s timeout.
-TEST_F(KafkaBus, OneWakeIsNotLost) {
-  auto c = ready_consumer();
-  c->wake();  // before poll() was called
-  auto t0 = std::chrono::steady_clock::now();
-  auto n = c->poll(30s, 10, [](const record&) {});
-  ASSERT_TRUE(n.has_value());
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, 15s) << "a wake before poll was lost";
-
-  std::atomic<bool> polling{false};
-  std::chrono::steady_clock::duration took{};
-  std::thread t([&] {
-    polling = true;
-    const auto start = std::chrono::steady_clock::now();
-    auto m = c->poll(30s, 10, [](const record&) {});
-    took = std::chrono::steady_clock::now() - start;
-    EXPECT_TRUE(m.has_value());
-  });
-  while (!polling) std::this_thread::yield();
-  std::this_thread::sleep_for(50ms);  // most likely blocked by now; either way one wake
-  c->wake();
-  t.join();
-  EXPECT_LT(took, 15s) << "a wake during poll was lost";
 }
 
 TEST(KafkaBusStartup, UnreachableBrokersNeitherHangNorBecomeReady) {

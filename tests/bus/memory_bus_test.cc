@@ -1,4 +1,5 @@
-// The memory bus: partitioning, offsets, consumer start / pause / wake, concurrency.
+// The memory bus: partitioning, offsets, lag, record size, concurrency; and the consumer
+// behaviour every engine shares (bus/consumer_suite.h) on it.
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -9,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "bus/consumer_suite.h"
 #include "bus/memory_bus.h"
 #include "bus/partitioner.h"
 
@@ -51,6 +53,19 @@ delivery produce_ok(producer& p, model::kind kind, std::string_view key, std::st
   EXPECT_TRUE(called);
   return d;
 }
+
+struct memory_engine {
+  memory_bus bus{memory_options{}};
+  std::unique_ptr<consumer> ready_consumer() { return bus.make_consumer(); }
+  std::unique_ptr<producer> make_producer() { return bus.make_producer(); }
+  int32_t partitions() const { return bus.partitions(); }
+};
+
+}  // namespace
+
+INSTANTIATE_TYPED_TEST_SUITE_P(MemoryConsumer, BusConsumer, memory_engine);
+
+namespace {
 
 TEST(Partitioner, MatchesKafkaJavaMurmur2) {
   // murmur2 values of the Java client (librdkafka's unit test vectors) modulo 12.
@@ -99,83 +114,6 @@ TEST(MemoryBus, OffsetsAreContiguousPerPartition) {
     ++next_social;
   }
   EXPECT_EQ(next_social, 500);
-}
-
-TEST(MemoryBus, ConsumerStartsAtLatestAndStampsRecords) {
-  memory_bus bus({});
-  auto p = bus.make_producer();
-  for (int i = 0; i < 20; ++i) produce_ok(*p, model::kind::trade, "K" + std::to_string(i), "old");
-  auto c = bus.make_consumer();
-  const int64_t before = now_us();
-  for (int i = 0; i < 5; ++i) produce_ok(*p, model::kind::trade, "K" + std::to_string(i), "new");
-  const int64_t after = now_us();
-  auto got = drain(*c, 5, 2s);
-  // Nothing more arrives: the 20 old records are not handed out.
-  auto extra = drain(*c, 1, 100ms);
-  EXPECT_TRUE(extra.empty());
-  ASSERT_EQ(got.size(), 5u);
-  for (const auto& r : got) {
-    EXPECT_EQ(r.value, "new");
-    EXPECT_GE(r.ingest_us, before);
-    EXPECT_LE(r.ingest_us, after);
-  }
-}
-
-TEST(MemoryBus, PauseHandsOutNothingAndResumeLosesNothing) {
-  memory_bus bus({});
-  auto c = bus.make_consumer();
-  auto p = bus.make_producer();
-  c->pause();
-  for (int i = 0; i < 300; ++i) produce_ok(*p, model::kind::creation, "ETH", std::to_string(i));
-  const auto t0 = std::chrono::steady_clock::now();
-  auto n = c->poll(100ms, 1000, [](const record&) { ADD_FAILURE() << "record while paused"; });
-  ASSERT_TRUE(n.has_value());
-  EXPECT_EQ(n.value(), 0u);
-  EXPECT_GE(std::chrono::steady_clock::now() - t0, 90ms);  // waited out its timeout
-  c->resume();
-  const auto got = drain(*c, 300, 2s);
-  ASSERT_EQ(got.size(), 300u);
-  for (std::size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i].value, std::to_string(i));
-}
-
-// dispatcher::stop relies on ONE wake() ending the poll it interrupts, whether it lands
-// before the poll blocked or while it waits. A lost wake shows as the poll running to its
-// 30 s timeout (the 15 s bound only tells the two apart; nothing here measures speed).
-TEST(MemoryBus, OneWakeBeforePollIsNotLost) {
-  memory_bus bus({});
-  auto c = bus.make_consumer();
-  for (bool paused : {false, true}) {
-    if (paused) c->pause();
-    c->wake();  // before poll() was even called: it must end the next poll
-    const auto t0 = std::chrono::steady_clock::now();
-    auto n = c->poll(30s, 10, [](const record&) {});
-    ASSERT_TRUE(n.has_value());
-    EXPECT_EQ(n.value(), 0u);
-    EXPECT_LT(std::chrono::steady_clock::now() - t0, 15s)
-        << "the wake was lost (paused " << paused << ")";
-  }
-}
-
-TEST(MemoryBus, OneWakeEndsABlockedPoll) {
-  memory_bus bus({});
-  auto c = bus.make_consumer();
-  for (bool paused : {false, true}) {
-    if (paused) c->pause();
-    std::atomic<bool> polling{false};
-    std::chrono::steady_clock::duration took{};
-    std::thread t([&] {
-      polling = true;
-      const auto t0 = std::chrono::steady_clock::now();
-      auto n = c->poll(30s, 10, [](const record&) {});
-      took = std::chrono::steady_clock::now() - t0;
-      EXPECT_TRUE(n.has_value());
-    });
-    while (!polling) std::this_thread::yield();
-    std::this_thread::sleep_for(50ms);  // most likely blocked by now; either way one wake
-    c->wake();
-    t.join();
-    EXPECT_LT(took, 15s) << "the wake was lost (paused " << paused << ")";
-  }
 }
 
 TEST(MemoryBus, LagPerPartition) {

@@ -7,7 +7,8 @@
 #include <regex>
 #include <sstream>
 
-#include "admin/http_client.h"
+#include "admin/http_client.h"  // url_encode_segment
+#include "support/http_client.h"
 
 namespace odin::test {
 namespace {
@@ -130,10 +131,9 @@ std::set<std::string> metric_names(const std::string& expr) {
 }
 
 std::optional<json> prometheus_client::get(const std::string& target) const {
-  const admin::http_url url{"127.0.0.1", std::to_string(port_), "", "http://127.0.0.1"};
-  auto reply = admin::http_get(url, target, 5s, "prometheus");
-  if (!reply || reply.value().status == 0) return std::nullopt;
-  json body = json::parse(reply.value().body, nullptr, false);
+  const http_reply reply = http_get(port_, target, {}, 5s);
+  if (reply.status == 0) return std::nullopt;
+  json body = json::parse(reply.body, nullptr, false);
   if (body.is_discarded()) return std::nullopt;
   return body;
 }
@@ -187,9 +187,7 @@ bool prometheus_client::targets_up(const std::vector<std::string>& jobs,
 }
 
 bool prometheus_client::ready() const {
-  const admin::http_url url{"127.0.0.1", std::to_string(port_), "", "http://127.0.0.1"};
-  auto reply = admin::http_get(url, "/-/ready", 2s, "prometheus");
-  return reply && reply.value().status == 200;
+  return http_get(port_, "/-/ready", {}, 2s).status == 200;
 }
 
 }  // namespace odin::test

@@ -22,8 +22,8 @@
 #include <thread>
 
 #include "admin/fake_registry.h"
-#include "admin/http_client.h"
 #include "deploy/prometheus_client.h"
+#include "support/http_client.h"
 #include "support/mock_cluster.h"
 #include "support/process.h"
 #include "support/ws_client.h"
@@ -50,18 +50,12 @@ std::string local(uint16_t port) {
   return "127.0.0.1:" + std::to_string(port);
 }
 
-admin::http_url url_of(uint16_t port) {
-  return {"127.0.0.1", std::to_string(port), "", "http://" + local(port)};
-}
-
-int post_json(uint16_t port, const std::string& target, const std::string& body) {
-  auto reply = admin::http_post(url_of(port), target, body, "application/json", 10s, "odin");
-  return reply ? reply.value().status : 0;
+int post_status(uint16_t port, const std::string& target, const std::string& body) {
+  return http_post(port, target, body).status;
 }
 
 bool answers(uint16_t port, const std::string& target) {
-  auto reply = admin::http_get(url_of(port), target, 1s, "odin");
-  return reply && reply.value().status == 200;
+  return http_get(port, target, {}, 1s).status == 200;
 }
 
 template <class Pred>
@@ -104,7 +98,7 @@ class reader {
                                5s)
                       .has_value();
     thread_ = std::thread([this] {
-      while (!stop_) client_.read(100ms);
+      while (!stop_) client_.read_text(100ms);
     });
   }
   ~reader() {
@@ -134,6 +128,9 @@ class DeployPrometheus : public ::testing::Test {
 
 TEST_F(DeployPrometheus, PanelsAndAlertsAgainstLiveMetrics) {
   ASSERT_TRUE(fs::exists(ODIN_PROMETHEUS)) << "install Debian's prometheus (scripts/setup.sh)";
+  // Ports picked before the processes start, because the scrape config names them: the one
+  // suite still on free_port() for servers (tests/README.md says why the port-0 way is not
+  // used yet).
   const uint16_t gateway = free_port(), dev_publisher = free_port(), publisher = free_port(),
                  prom_port = free_port();
   const std::map<std::string, std::string> base = {{"PATH", "/usr/bin:/bin"},
@@ -177,9 +174,9 @@ TEST_F(DeployPrometheus, PanelsAndAlertsAgainstLiveMetrics) {
   ASSERT_TRUE(eventually(20s, [&] { return api.ready(); })) << prom.err();
   reader client(gateway);
   ASSERT_TRUE(client.subscribed());
-  ASSERT_EQ(post_json(publisher, "/events",
-                      R"({"type":"TRADE_EXECUTED","tokenId":"BTC","data":{"price":101.5,)"
-                      R"("volume":3,"side":"buy","amount":1}})"),
+  ASSERT_EQ(post_status(publisher, "/events",
+                        R"({"type":"TRADE_EXECUTED","tokenId":"BTC","data":{"price":101.5,)"
+                        R"("volume":3,"side":"buy","amount":1}})"),
             202)
       << pub.err();
   ASSERT_TRUE(eventually(20s, [&] {
@@ -224,7 +221,7 @@ TEST_F(DeployPrometheus, PanelsAndAlertsAgainstLiveMetrics) {
 
   // 2. Simulator stopped: no events reach the gateway.
   ASSERT_EQ(state_of(api, "OdinNoEvents"), "inactive");
-  ASSERT_EQ(post_json(dev_publisher, "/control", R"({"action":"stop"})"), 200);
+  ASSERT_EQ(post_status(dev_publisher, "/control", R"({"action":"stop"})"), 200);
   EXPECT_TRUE(eventually(40s, [&] { return state_of(api, "OdinNoEvents") == "pending"; }))
       << "OdinNoEvents: " << state_of(api, "OdinNoEvents");
   EXPECT_TRUE(eventually(20s, [&] { return state_of(api, "OdinNoEvents") == "firing"; }));
@@ -247,9 +244,9 @@ TEST_F(DeployPrometheus, PanelsAndAlertsAgainstLiveMetrics) {
   EXPECT_TRUE(eventually(40s,
                          [&] {
                            const int status =
-                               post_json(publisher, "/events",
-                                         R"({"type":"TRADE_EXECUTED","tokenId":"ETH","data":)"
-                                         R"({"price":2.5,"volume":1,"side":"sell","amount":1}})");
+                               post_status(publisher, "/events",
+                                           R"({"type":"TRADE_EXECUTED","tokenId":"ETH","data":)"
+                                           R"({"price":2.5,"volume":1,"side":"sell","amount":1}})");
                            refused += status >= 500 ? 1 : 0;
                            return state_of(api, "OdinPublisherRefusing") == "pending" ||
                                   state_of(api, "OdinPublisherRefusing") == "firing";

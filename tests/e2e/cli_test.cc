@@ -88,7 +88,7 @@ TEST(Cli, DevServesSubscribedEventsAndStopsCleanlyOnSigterm) {
   int events = 0;
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   while (events < 20 && std::chrono::steady_clock::now() < deadline) {
-    auto msg = client.read(200ms);
+    auto msg = client.read_text(200ms);
     if (!msg) continue;
     received_event ev;
     ASSERT_TRUE(parse_event_frame(*msg, ev)) << *msg;

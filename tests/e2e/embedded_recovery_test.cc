@@ -72,10 +72,10 @@ TEST_F(EmbeddedRecovery, SamePositionOnEveryInstance) {
 TEST_F(EmbeddedRecovery, ReconnectToAnotherInstanceAndToOneStartedAfterTheGap) {
   scenario_reconnect_to_any_instance(env_);
 }
-TEST_F(EmbeddedRecovery, NoGapNoDuplicateWhileAProducerHammersTheChannel_FromMemory) {
+TEST_F(EmbeddedRecovery, NoGapNoDuplicateWhileAProducerHammersTheChannelFromMemory) {
   scenario_no_gap_no_duplicate_under_load(env_, 1000);
 }
-TEST_F(EmbeddedRecovery, NoGapNoDuplicateWhileAProducerHammersTheChannel_FromTheBus) {
+TEST_F(EmbeddedRecovery, NoGapNoDuplicateWhileAProducerHammersTheChannelFromTheBus) {
   scenario_no_gap_no_duplicate_under_load(env_, 0);
 }
 TEST_F(EmbeddedRecovery, NotRecoveredPastMaxEventsOrFromAnotherEpoch) {
@@ -111,7 +111,7 @@ TEST_F(EmbeddedRecoveryShortRetention, SinceOlderThanRetentionIsNotRecovered) {
   publish_numbered(env_, "RET", 0, 1);
   std::string pos;
   for (int i = 0; i < 50 && pos.empty(); ++i) {
-    auto msg = c.read(100ms);
+    auto msg = c.read_text(100ms);
     received_event ev;
     if (msg && parse_event_frame(*msg, ev)) pos = ev.pos;
   }

@@ -9,6 +9,7 @@
 
 #include "model/bundle.h"
 #include "model/channel.h"
+#include "support/http_client.h"
 #include "support/wait_for.h"
 #include "support/ws_client.h"
 
@@ -111,7 +112,7 @@ void expect_round(ws_client& client, const client_plan& plan, const channel_set&
   std::size_t count = 0;
   const auto until = std::chrono::steady_clock::now() + deadline;
   while (count < want && std::chrono::steady_clock::now() < until) {
-    auto msg = client.read(100ms);
+    auto msg = client.read_text(100ms);
     if (!msg) continue;
     received_event ev;
     ASSERT_TRUE(parse_event_frame(*msg, ev)) << plan.name << " got a non-event: " << *msg;
@@ -124,7 +125,7 @@ void expect_round(ws_client& client, const client_plan& plan, const channel_set&
     ++count;
   }
   EXPECT_EQ(count, want) << plan.name << ": events received";
-  auto extra = client.read(300ms);
+  auto extra = client.read_text(300ms);
   EXPECT_FALSE(extra) << plan.name << " got an extra message: " << extra.value_or("");
   for (const auto& c : channels) {
     auto it = sent.find(c);
@@ -151,15 +152,8 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::millisecond
 }
 
 bool wait_healthy(uint16_t port, std::chrono::milliseconds timeout) {
-  return wait_until(
-      [&] {
-        try {
-          return http_get(port, "/health").status == 200;
-        } catch (const std::exception&) {
-          return false;
-        }
-      },
-      timeout);
+  // http_get answers status 0 while nothing listens yet.
+  return wait_until([&] { return http_get(port, "/health").status == 200; }, timeout);
 }
 
 bool parse_event_frame(const std::string& frame, received_event& out) {

@@ -23,6 +23,7 @@
 #include "bus/kafka_producer.h"
 #include "e2e/fanout_scenario.h"
 #include "gateway/gateway.h"
+#include "support/http_client.h"
 #include "support/metrics_text.h"
 #include "support/mock_cluster.h"
 #include "support/ws_client.h"
@@ -151,7 +152,7 @@ TEST_F(GatewayOutage, ClientsStayConnectedAndEveryAcknowledgedEventArrivesAfterR
     std::vector<std::string> got;
     const auto deadline = std::chrono::steady_clock::now() + 30s;
     while (got.size() < sent.size() && std::chrono::steady_clock::now() < deadline) {
-      auto msg = c->read(500ms);
+      auto msg = c->read_text(500ms);
       if (!msg) {
         if (c->closed()) break;
         continue;

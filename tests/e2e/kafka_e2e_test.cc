@@ -15,6 +15,7 @@
 #include "e2e/fanout_scenario.h"
 #include "gateway/gateway.h"
 #include "model/bundle.h"
+#include "support/http_client.h"
 #include "support/mock_cluster.h"
 #include "support/wait_for.h"
 #include "support/ws_client.h"
@@ -140,7 +141,7 @@ TEST_F(KafkaE2E, EveryAcknowledgedEventArrivesAcrossALeaderBrokerOutage) {
   EXPECT_EQ(acked_count + static_cast<std::size_t>(failed.load()), std::size_t{total});
   const auto deadline = std::chrono::steady_clock::now() + 60s;
   while (received.size() < acked_count && std::chrono::steady_clock::now() < deadline) {
-    auto msg = client.read(200ms);
+    auto msg = client.read_text(200ms);
     if (!msg) continue;
     received_event ev;
     if (parse_event_frame(*msg, ev)) received.insert(ev.data);

@@ -11,6 +11,7 @@
 #include "bus/kafka_replayer.h"
 #include "e2e/recovery_scenario.h"
 #include "gateway/gateway.h"
+#include "support/http_client.h"
 #include "support/mock_cluster.h"
 #include "support/ws_client.h"
 
@@ -81,10 +82,10 @@ TEST_F(KafkaRecovery, SamePositionOnEveryInstance) {
 TEST_F(KafkaRecovery, ReconnectToAnotherInstanceAndToOneStartedAfterTheGap) {
   scenario_reconnect_to_any_instance(env_);
 }
-TEST_F(KafkaRecovery, NoGapNoDuplicateWhileAProducerHammersTheChannel_FromMemory) {
+TEST_F(KafkaRecovery, NoGapNoDuplicateWhileAProducerHammersTheChannelFromMemory) {
   scenario_no_gap_no_duplicate_under_load(env_, 1000);
 }
-TEST_F(KafkaRecovery, NoGapNoDuplicateWhileAProducerHammersTheChannel_FromTheBus) {
+TEST_F(KafkaRecovery, NoGapNoDuplicateWhileAProducerHammersTheChannelFromTheBus) {
   scenario_no_gap_no_duplicate_under_load(env_, 0);
 }
 TEST_F(KafkaRecovery, NotRecoveredPastMaxEventsOrFromAnotherEpoch) {

@@ -22,6 +22,7 @@
 #include "e2e/fanout_scenario.h"
 #include "gateway/gateway.h"
 #include "model/event_type.h"
+#include "support/http_client.h"
 #include "support/metrics_text.h"
 #include "support/mock_cluster.h"
 #include "support/ws_client.h"
@@ -122,7 +123,7 @@ void check_corpus(uint16_t port, const std::vector<corpus_record>& corpus,
   std::vector<std::string> unexpected;
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   while (std::chrono::steady_clock::now() < deadline) {
-    auto msg = client.read(got.size() < want.size() ? 200ms : 300ms);
+    auto msg = client.read_text(got.size() < want.size() ? 200ms : 300ms);
     if (!msg) {
       if (got.size() >= want.size()) break;
       continue;

@@ -36,7 +36,7 @@ received session(ws_client& c, const std::string& request, std::size_t want,
   c.send_text(request);
   const auto until = std::chrono::steady_clock::now() + deadline;
   while (std::chrono::steady_clock::now() < until) {
-    auto msg = c.read(200ms);
+    auto msg = c.read_text(200ms);
     if (!msg) {
       if (!out.reply.empty() && out.events.size() >= want) break;
       continue;
@@ -57,7 +57,7 @@ received session(ws_client& c, const std::string& request, std::size_t want,
 void read_more(ws_client& c, received& r, std::size_t want, std::chrono::milliseconds wait) {
   const auto until = std::chrono::steady_clock::now() + wait;
   while (std::chrono::steady_clock::now() < until && r.events.size() < want + 1000) {
-    auto msg = c.read(100ms);
+    auto msg = c.read_text(100ms);
     if (!msg) {
       if (r.events.size() >= want) return;
       continue;
@@ -253,7 +253,7 @@ void scenario_invalid_position(const recovery_env& env) {
   }
   // All or nothing: the refused channel was not subscribed.
   publish_numbered(env, "BAD", 0, 1);
-  EXPECT_FALSE(c.read(500ms)) << "no event of a refused subscribe";
+  EXPECT_FALSE(c.read_text(500ms)) << "no event of a refused subscribe";
 }
 
 void scenario_snapshot(const recovery_env& env) {

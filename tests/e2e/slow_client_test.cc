@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "e2e/fanout_scenario.h"
+#include "support/http_client.h"
 #include "support/process.h"
 #include "support/ws_client.h"
 
@@ -63,7 +64,7 @@ TEST(SlowClient, IsClosedWith4008WhileReadersKeepReceivingAndRssStaysBounded) {
   std::size_t received = 0;
   const auto until = std::chrono::steady_clock::now() + 6s;
   while (std::chrono::steady_clock::now() < until) {
-    if (reader.read(100ms)) ++received;
+    if (reader.read_text(100ms)) ++received;
     if (received % 200 == 0) peak = std::max(peak, rss_bytes(server.pid()));
   }
   EXPECT_FALSE(reader.closed()) << "the reader must not be disconnected";

@@ -86,7 +86,7 @@ raw_answer raw_upgrade(uint16_t port, const std::string& target, const std::stri
   return a;
 }
 
-class auth_flow : public gateway_fixture {
+class AuthFlow : public gateway_fixture {
  protected:
   void start_auth(auth_mode mode = auth_mode::optional, bool public_balances = false,
                   std::chrono::seconds leeway = std::chrono::seconds(30)) {
@@ -122,7 +122,7 @@ class auth_flow : public gateway_fixture {
   }
 };
 
-TEST_F(auth_flow, AnonymousGetsForbiddenOnBalancesButPublicChannelsWork) {
+TEST_F(AuthFlow, AnonymousGetsForbiddenOnBalancesButPublicChannelsWork) {
   start_auth();
   auto anon = connect_client();
   for (const std::string req :
@@ -144,7 +144,7 @@ TEST_F(auth_flow, AnonymousGetsForbiddenOnBalancesButPublicChannelsWork) {
   EXPECT_TRUE(wait_metric(R"(ws_client_errors_total{code="forbidden"})", 4));
 }
 
-TEST_F(auth_flow, EachUserGetsOnlyTheirOwnBalancesAndAdminsAll) {
+TEST_F(AuthFlow, EachUserGetsOnlyTheirOwnBalancesAndAdminsAll) {
   start_auth();
   auto a = connect_as(token_for("user-a"));
   auto b = connect_as(token_for("user-b"));
@@ -177,7 +177,7 @@ TEST_F(auth_flow, EachUserGetsOnlyTheirOwnBalancesAndAdminsAll) {
   EXPECT_EQ(collect(*admin, last), every);
 }
 
-TEST_F(auth_flow, PublicBalancesOptInServesAnonymousClients) {
+TEST_F(AuthFlow, PublicBalancesOptInServesAnonymousClients) {
   start_auth(auth_mode::off, true);
   auto anon = connect_client();
   // Auth off: `auth` is answered as by a server without it.
@@ -189,7 +189,7 @@ TEST_F(auth_flow, PublicBalancesOptInServesAnonymousClients) {
   EXPECT_EQ(collect(*anon, p2.text), (std::vector<std::string>{p1.text, p2.text}));
 }
 
-TEST_F(auth_flow, BadTokensAreRefusedWith401) {
+TEST_F(AuthFlow, BadTokensAreRefusedWith401) {
   start_auth();
   const std::string claims = R"({"sub":"u","exp":)" + std::to_string(now_s() + 300) + "}";
   const std::string hs = R"({"alg":"HS256"})";
@@ -223,7 +223,7 @@ TEST_F(auth_flow, BadTokensAreRefusedWith401) {
   EXPECT_EQ(raw_upgrade(port(), "/ws", "").status, 101);
 }
 
-TEST_F(auth_flow, RequiredModeRefusesNoTokenAndAcceptsBothForms) {
+TEST_F(AuthFlow, RequiredModeRefusesNoTokenAndAcceptsBothForms) {
   start_auth(auth_mode::required);
   const raw_answer none = raw_upgrade(port(), "/ws", "");
   EXPECT_EQ(none.status, 401);
@@ -242,7 +242,7 @@ TEST_F(auth_flow, RequiredModeRefusesNoTokenAndAcceptsBothForms) {
   EXPECT_EQ(http_get(port(), "/?token=x").status, 200);
 }
 
-TEST_F(auth_flow, HsTokenSignedWithThePublicKeyIsRefusedWhenRs256IsConfigured) {
+TEST_F(AuthFlow, HsTokenSignedWithThePublicKeyIsRefusedWhenRs256IsConfigured) {
   const auto key = odin::test::test_key::rsa();
   char path[] = "/tmp/odin-auth-test-XXXXXX";
   const int fd = ::mkstemp(path);
@@ -264,7 +264,7 @@ TEST_F(auth_flow, HsTokenSignedWithThePublicKeyIsRefusedWhenRs256IsConfigured) {
   std::remove(path);
 }
 
-TEST_F(auth_flow, AuthRefreshKeepsTheConnectionAndRefusesAnotherUser) {
+TEST_F(AuthFlow, AuthRefreshKeepsTheConnectionAndRefusesAnotherUser) {
   start_auth(auth_mode::optional, false, std::chrono::seconds(0));
   auto a = connect_as(token_for("user-a", 2));
   subscribe(*a, R"({"type":"subscribe","channels":["BTC.balances"]})", "subscribed");
@@ -300,7 +300,7 @@ TEST_F(auth_flow, AuthRefreshKeepsTheConnectionAndRefusesAnotherUser) {
   EXPECT_EQ(collect(*a, trade.text), (std::vector<std::string>{trade.text}));
 }
 
-TEST_F(auth_flow, AnonymousConnectionMayAuthenticateLater) {
+TEST_F(AuthFlow, AnonymousConnectionMayAuthenticateLater) {
   start_auth();
   auto c = connect_client();
   json reply = request(*c, R"({"type":"auth","token":")" + token_for("user-a") + R"("})");
@@ -312,7 +312,7 @@ TEST_F(auth_flow, AnonymousConnectionMayAuthenticateLater) {
   EXPECT_EQ(collect(*c, last.text), (std::vector<std::string>{mine.text, last.text}));
 }
 
-TEST_F(auth_flow, ReplayAndSnapshotOfBalancesAreFilteredByUser) {
+TEST_F(AuthFlow, ReplayAndSnapshotOfBalancesAreFilteredByUser) {
   start_auth();
   auto watcher = connect_as(token_for("ops", 300, R"(,"odin_admin":true)"));
   subscribe(*watcher, R"({"type":"subscribe","channels":["BTC.balances"]})", "subscribed");

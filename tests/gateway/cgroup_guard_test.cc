@@ -15,7 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-TEST(cgroup_limits, parses_the_files) {
+TEST(CgroupLimits, ParsesTheFiles) {
   EXPECT_EQ(parse_cpu_max("200000 100000\n"), 2.0);
   EXPECT_EQ(parse_cpu_max("50000 100000"), 0.5);
   EXPECT_EQ(parse_cpu_max("max 100000\n"), std::nullopt);
@@ -30,7 +30,7 @@ TEST(cgroup_limits, parses_the_files) {
   EXPECT_EQ(parse_cgroup_v2_path("4:memory:/docker/abc\n"), std::nullopt) << "v1 only";
 }
 
-class fake_cgroup : public ::testing::Test {
+class FakeCgroup : public ::testing::Test {
  protected:
   void SetUp() override {
     root_ = fs::temp_directory_path() /
@@ -55,7 +55,7 @@ class fake_cgroup : public ::testing::Test {
   fs::path root_;
 };
 
-TEST_F(fake_cgroup, a_docker_cpus_limit_and_mem_limit_are_what_the_guard_measures_against) {
+TEST_F(FakeCgroup, ADockerCpusLimitAndMemLimitAreWhatTheGuardMeasuresAgainst) {
   write("proc_self_cgroup", "0::/\n");  // a container with its own cgroup namespace
   write("cpu.max", "50000 100000\n");   // cpus: "0.5"
   write("memory.max", "1073741824\n");  // mem_limit: 1g
@@ -80,7 +80,7 @@ TEST_F(fake_cgroup, a_docker_cpus_limit_and_mem_limit_are_what_the_guard_measure
   EXPECT_EQ(g.check(), resource_guard::verdict::memory);
 }
 
-TEST_F(fake_cgroup, the_tightest_ancestor_wins_and_max_means_no_limit) {
+TEST_F(FakeCgroup, TheTightestAncestorWinsAndMaxMeansNoLimit) {
   write("proc_self_cgroup", "0::/kubepods/pod1/ctr\n");
   write("kubepods/cpu.max", "800000 100000\n");
   write("kubepods/pod1/cpu.max", "150000 100000\n");
@@ -94,7 +94,7 @@ TEST_F(fake_cgroup, the_tightest_ancestor_wins_and_max_means_no_limit) {
   EXPECT_EQ(cg.memory_bytes, 536870912u);
 }
 
-TEST_F(fake_cgroup, explicit_settings_come_first_and_no_cgroup_means_defaults) {
+TEST_F(FakeCgroup, ExplicitSettingsComeFirstAndNoCgroupMeansDefaults) {
   write("proc_self_cgroup", "0::/\n");
   write("cpu.max", "50000 100000\n");
   write("memory.max", "1073741824\n");
@@ -123,7 +123,7 @@ TEST_F(fake_cgroup, explicit_settings_come_first_and_no_cgroup_means_defaults) {
   EXPECT_EQ(g.check(), resource_guard::verdict::cpu);
 }
 
-TEST_F(fake_cgroup, a_quota_above_the_affinity_mask_counts_the_cpus) {
+TEST_F(FakeCgroup, AQuotaAboveTheAffinityMaskCountsTheCpus) {
   write("proc_self_cgroup", "0::/\n");
   write("cpu.max", "100000000 100000\n");  // 1000 cores
   const guard_limits l = resolve_guard_limits(opts());

@@ -17,9 +17,9 @@ namespace {
 using model::kind;
 using namespace std::chrono_literals;
 
-class conflation_flow : public gateway_fixture {};
+class ConflationFlow : public gateway_fixture {};
 
-TEST_F(conflation_flow, a_stalled_latest_client_stays_open_and_bounded_and_ends_on_the_newest) {
+TEST_F(ConflationFlow, AStalledLatestClientStaysOpenAndBoundedAndEndsOnTheNewest) {
   options o = test_options();
   o.max_queue_bytes = 256 * 1024;
   start(o);

@@ -48,7 +48,7 @@ std::size_t deliver_latest(outbound_queue& q, shard_frame* f, std::size_t limit)
   return q.push_latest(f);
 }
 
-TEST(conflation, stalled_client_stays_bounded_newest_last_exact_kept) {
+TEST(Conflation, StalledClientStaysBoundedNewestLastExactKept) {
   shard_frame_pool pool;
   outbound_queue q(pool);
   const std::size_t limit = 4096;
@@ -95,7 +95,7 @@ TEST(conflation, stalled_client_stays_bounded_newest_last_exact_kept) {
   EXPECT_EQ(pool.live(), 0u);
 }
 
-TEST(conflation, nothing_pending_keeps_the_shared_frame) {
+TEST(Conflation, NothingPendingKeepsTheSharedFrame) {
   shard_frame_pool pool;
   outbound_queue q(pool);
   shard_frame* f = make(pool, "BTC", model::kind::analytics, 1);
@@ -107,7 +107,7 @@ TEST(conflation, nothing_pending_keeps_the_shared_frame) {
   EXPECT_EQ(q.bytes(), f->f->size());
 }
 
-TEST(conflation, a_partly_written_head_frame_is_never_replaced) {
+TEST(Conflation, APartlyWrittenHeadFrameIsNeverReplaced) {
   shard_frame_pool pool;
   outbound_queue q(pool);
   shard_frame* head = make(pool, "BTC", model::kind::analytics, 1);

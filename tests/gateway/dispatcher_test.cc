@@ -40,7 +40,7 @@ std::vector<frame_ref> pop_all(shard_inbox& inbox) {
 
 using ::odin::test::wait_for;
 
-TEST(dispatcher, validates_numbers_per_channel_and_hands_each_record_to_every_shard) {
+TEST(Dispatcher, ValidatesNumbersPerChannelAndHandsEachRecordToEveryShard) {
   fake_consumer consumer;
   std::atomic<int> wakes{0};
   shard_inbox a(64, [&] { ++wakes; }), b(64, [&] { ++wakes; });
@@ -89,7 +89,7 @@ TEST(dispatcher, validates_numbers_per_channel_and_hands_each_record_to_every_sh
   EXPECT_EQ(consumer.pauses(), 0);
 }
 
-TEST(dispatcher, full_inbox_pauses_waits_and_resumes_without_loss) {
+TEST(Dispatcher, FullInboxPausesWaitsAndResumesWithoutLoss) {
   fake_consumer consumer;
   shard_inbox inbox(2, [] {});
   dispatcher d(consumer, {&inbox});
@@ -116,7 +116,7 @@ TEST(dispatcher, full_inbox_pauses_waits_and_resumes_without_loss) {
   d.stop();
 }
 
-TEST(dispatcher, stop_returns_while_blocked_on_a_full_inbox) {
+TEST(Dispatcher, StopReturnsWhileBlockedOnAFullInbox) {
   fake_consumer consumer;
   shard_inbox inbox(2, [] {});
   dispatcher d(consumer, {&inbox});

@@ -7,7 +7,7 @@
 namespace odin::gateway::test {
 namespace {
 
-TEST(file_limit, the_soft_limit_is_raised_to_the_hard_limit) {
+TEST(FileLimit, TheSoftLimitIsRaisedToTheHardLimit) {
   rlimit lim{};
   ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &lim), 0);
   const rlim_t hard = lim.rlim_max;

@@ -18,7 +18,7 @@ namespace {
 using model::kind;
 using namespace std::chrono_literals;
 
-class flush_coalescing : public gateway_fixture {
+class FlushCoalescing : public gateway_fixture {
  protected:
   void start_with(std::chrono::microseconds interval) {
     options o = test_options();
@@ -69,7 +69,7 @@ class flush_coalescing : public gateway_fixture {
   std::unique_ptr<ws_client> client_;
 };
 
-TEST_F(flush_coalescing, a_calm_session_is_written_at_once_one_write_per_event) {
+TEST_F(FlushCoalescing, ACalmSessionIsWrittenAtOnceOneWritePerEvent) {
   start_with(std::chrono::hours(1));  // the flush timer never fires within the test
   const double writes_before = metric("ws_write_calls_total");
   // With a 1 h interval, an event is only written before the test's 10 s read deadline if
@@ -80,7 +80,7 @@ TEST_F(flush_coalescing, a_calm_session_is_written_at_once_one_write_per_event) 
   EXPECT_EQ(metric("ws_events_sent_total"), 5);
 }
 
-TEST_F(flush_coalescing, a_busy_session_is_written_only_by_the_flush_timer) {
+TEST_F(FlushCoalescing, ABusySessionIsWrittenOnlyByTheFlushTimer) {
   start_with(20ms);
   push_calm_event();  // the first event after a quiet interval leaves at once ...
   EXPECT_EQ(metric("ws_deferred_writes_total"), 0);
@@ -98,7 +98,7 @@ TEST_F(flush_coalescing, a_busy_session_is_written_only_by_the_flush_timer) {
   EXPECT_EQ(metric("ws_events_sent_total"), 21);
 }
 
-TEST_F(flush_coalescing, zero_interval_writes_after_every_drain_turn) {
+TEST_F(FlushCoalescing, ZeroIntervalWritesAfterEveryDrainTurn) {
   start_with(0us);
   const double writes_before = metric("ws_write_calls_total");
   // One event per drain turn (each read before the next push): each is its own write, even

@@ -26,7 +26,7 @@ std::string header(std::size_t payload) {
   return h;
 }
 
-TEST(frame, renders_header_and_envelope_exactly) {
+TEST(Frame, RendersHeaderAndEnvelopeExactly) {
   const std::string data = R"({"type":"TRADE_EXECUTED","price":"1.5"})";
   frame_ref f(render_event({"BTC", model::kind::trade, 17, 1700000000123456, data, {}, {}, {}}, 1));
   const std::string payload =
@@ -39,7 +39,7 @@ TEST(frame, renders_header_and_envelope_exactly) {
   EXPECT_EQ(f->size(), f->bytes().size());
 }
 
-TEST(frame, data_is_verbatim_and_long_payloads_get_extended_lengths) {
+TEST(Frame, DataIsVerbatimAndLongPayloadsGetExtendedLengths) {
   for (std::size_t n : {100u, 200u, 70000u}) {
     const std::string data = "\"" + std::string(n, 'x') + "\\u00e9 \"";  // kept as is
     frame_ref f(render_event({"tok_1-A", model::kind::balances, 1, 5, data, {}, {}, {}}, 1));
@@ -51,7 +51,7 @@ TEST(frame, data_is_verbatim_and_long_payloads_get_extended_lengths) {
   }
 }
 
-TEST(frame, pos_is_rendered_once_and_flagged_copies_keep_everything_else) {
+TEST(Frame, PosIsRenderedOnceAndFlaggedCopiesKeepEverythingElse) {
   const protocol::stream_position pos{model::kind::analytics, 7, 123456789012, 0x0a0b0c0du};
   frame_ref f(render_event({"SOL", model::kind::analytics, 3, 9, "{}", {}, pos, {}}, 1));
   const std::string payload =
@@ -66,13 +66,13 @@ TEST(frame, pos_is_rendered_once_and_flagged_copies_keep_everything_else) {
   EXPECT_EQ(flagged, header(flagged_payload.size()) + flagged_payload);
 }
 
-TEST(frame, owner_is_carried_after_the_wire_bytes) {
+TEST(Frame, OwnerIsCarriedAfterTheWireBytes) {
   frame_ref f(render_event({"BTC", model::kind::balances, 1, 1, "{}", "user-7", {}, {}}, 1));
   EXPECT_EQ(f->owner(), "user-7");
   EXPECT_EQ(f->bytes().back(), '}');
 }
 
-TEST(frame, references_are_released_once_each) {
+TEST(Frame, ReferencesAreReleasedOnceEach) {
   frame* f = render_event({"BTC", model::kind::trade, 1, 1, "1", {}, {}, {}}, 3);
   EXPECT_EQ(f->refs(), 3u);
   f->release();
@@ -84,7 +84,7 @@ TEST(frame, references_are_released_once_each) {
   EXPECT_EQ(moved->refs(), 1u);
 }  // `moved` frees it (ASan/valgrind would see a leak or a double free)
 
-TEST(shard_frame_pool, gives_the_frame_back_after_the_last_holder) {
+TEST(ShardFramePool, GivesTheFrameBackAfterTheLastHolder) {
   shard_frame_pool pool;
   frame* f = render_event({"BTC", model::kind::trade, 1, 1, "1", {}, {}, {}}, 2);
   frame_ref other_shard(f);  // the second reference
@@ -104,7 +104,7 @@ TEST(shard_frame_pool, gives_the_frame_back_after_the_last_holder) {
   pool.drop(sf);
 }
 
-TEST(outbound_queue, gathers_consumes_partially_and_counts_bytes) {
+TEST(OutboundQueue, GathersConsumesPartiallyAndCountsBytes) {
   shard_frame_pool pool;
   outbound_queue q(pool);
   frame* f = render_event({"BTC", model::kind::trade, 1, 42, "{}", {}, {}, {}}, 1);
@@ -138,7 +138,7 @@ TEST(outbound_queue, gathers_consumes_partially_and_counts_bytes) {
   EXPECT_EQ(q.bytes(), 0u);
 }
 
-TEST(outbound_queue, drop_unstarted_keeps_a_partly_written_head) {
+TEST(OutboundQueue, DropUnstartedKeepsAPartlyWrittenHead) {
   shard_frame_pool pool;
   outbound_queue q(pool);
   for (int i = 0; i < 4; ++i) {
@@ -160,7 +160,7 @@ TEST(outbound_queue, drop_unstarted_keeps_a_partly_written_head) {
   EXPECT_EQ(pool.live(), 0u);
 }
 
-TEST(outbound_queue, compacts_without_losing_order) {
+TEST(OutboundQueue, CompactsWithoutLosingOrder) {
   shard_frame_pool pool;
   outbound_queue q(pool);
   for (int i = 0; i < 2000; ++i) {

@@ -17,7 +17,7 @@ namespace {
 using model::kind;
 using json = nlohmann::json;
 
-class gateway_e2e : public gateway_fixture {};
+class GatewayE2E : public gateway_fixture {};
 
 std::vector<std::string> channels_of(const json& reply) {
   std::vector<std::string> out;
@@ -26,7 +26,7 @@ std::vector<std::string> channels_of(const json& reply) {
   return out;
 }
 
-TEST_F(gateway_e2e, each_client_gets_exactly_its_events_verbatim_and_in_order) {
+TEST_F(GatewayE2E, EachClientGetsExactlyItsEventsVerbatimAndInOrder) {
   start();
   auto bundle = connect_client();       // TRADING for BTC
   auto channels = connect_client();     // two channels
@@ -99,7 +99,7 @@ TEST_F(gateway_e2e, each_client_gets_exactly_its_events_verbatim_and_in_order) {
   EXPECT_EQ(metric("ws_outbound_queue_bytes"), 0);
 }
 
-TEST_F(gateway_e2e, every_request_error_is_answered_and_the_connection_stays_usable) {
+TEST_F(GatewayE2E, EveryRequestErrorIsAnsweredAndTheConnectionStaysUsable) {
   options o = test_options();
   o.max_per_request = 3;
   o.max_subscriptions = 5;
@@ -152,7 +152,7 @@ TEST_F(gateway_e2e, every_request_error_is_answered_and_the_connection_stays_usa
   EXPECT_EQ(metric(R"(ws_client_errors_total{code="unknown_kind"})"), 1);
 }
 
-TEST_F(gateway_e2e, framing_violations_close_with_their_codes) {
+TEST_F(GatewayE2E, FramingViolationsCloseWithTheirCodes) {
   options o = test_options();
   o.max_message_bytes = 1024;
   start(o);
@@ -194,12 +194,12 @@ TEST_F(gateway_e2e, framing_violations_close_with_their_codes) {
   EXPECT_TRUE(wait_metric("ws_active_connections", 1));  // only the pinger is left
 }
 
-TEST_F(gateway_e2e, http_endpoints) {
+TEST_F(GatewayE2E, HttpEndpoints) {
   start();
   http_reply h = http_get(port(), "/health");
   EXPECT_EQ(h.status, 200);
   EXPECT_EQ(h.body, R"({"status":"ok"})");
-  EXPECT_EQ(h.content_type, "application/json");
+  EXPECT_EQ(h.header("content-type"), "application/json");
   EXPECT_EQ(http_get(port(), "/ready").status, 200);
   consumer_.set_ready(false);
   h = http_get(port(), "/ready");
@@ -241,7 +241,7 @@ TEST_F(gateway_e2e, http_endpoints) {
 
 // docs/plan.md's `wscat -c ws://host:3002` asks for `/`: it upgrades like `/ws`, and the two kinds
 // of clients get the same events. A plain GET / (no Upgrade header) is no upgrade: 404 here.
-TEST_F(gateway_e2e, root_path_upgrades_like_ws) {
+TEST_F(GatewayE2E, RootPathUpgradesLikeWs) {
   start();
   ws_client on_root(port());
   ASSERT_EQ(on_root.connect("/"), 101);

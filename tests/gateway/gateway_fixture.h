@@ -16,10 +16,12 @@
 #include "gateway/fake_consumer.h"
 #include "gateway/gateway.h"
 #include "gateway/test_events.h"
-#include "gateway/ws_client.h"
 #include "model/channel.h"
 #include "protocol/position.h"
+#include "support/http_client.h"
+#include "support/metrics_text.h"
 #include "support/wait_for.h"
+#include "support/ws_client.h"
 
 namespace odin::gateway::test {
 
@@ -36,7 +38,12 @@ inline options test_options() {
   return o;
 }
 
+using ::odin::test::http_get;
+using ::odin::test::http_reply;
+using ::odin::test::metric_value;
 using ::odin::test::wait_for;
+using ::odin::test::ws_client;
+using ::odin::test::ws_message;
 
 // A record the test pushed, to compute what each client must receive.
 struct pushed {

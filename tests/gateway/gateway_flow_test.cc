@@ -19,7 +19,7 @@ namespace {
 using model::kind;
 using namespace std::chrono_literals;
 
-class gateway_flow : public gateway_fixture {};
+class GatewayFlow : public gateway_fixture {};
 
 // Reads on its own thread until `sync` arrives; keeps what came before.
 struct reader {
@@ -33,7 +33,7 @@ struct reader {
   std::thread thread;
 };
 
-TEST_F(gateway_flow, a_client_that_never_reads_is_closed_with_4008_and_the_others_get_everything) {
+TEST_F(GatewayFlow, AClientThatNeverReadsIsClosedWith4008AndTheOthersGetEverything) {
   options o = test_options();
   o.max_queue_bytes = 256 * 1024;
   start(o);
@@ -83,7 +83,7 @@ TEST_F(gateway_flow, a_client_that_never_reads_is_closed_with_4008_and_the_other
   EXPECT_EQ(metric("ws_outbound_queue_bytes"), 0);
 }
 
-TEST_F(gateway_flow, tiny_inboxes_pause_the_bus_and_every_subscriber_gets_every_record) {
+TEST_F(GatewayFlow, TinyInboxesPauseTheBusAndEverySubscriberGetsEveryRecord) {
   options o = test_options();
   o.shard_inbox_frames = 4;
   start(o);
@@ -116,7 +116,7 @@ TEST_F(gateway_flow, tiny_inboxes_pause_the_bus_and_every_subscriber_gets_every_
   EXPECT_GE(metric("ws_delivery_latency_seconds_count"), 1);
 }
 
-TEST_F(gateway_flow, connection_limit_answers_503_and_frees_slots_on_close) {
+TEST_F(GatewayFlow, ConnectionLimitAnswers503AndFreesSlotsOnClose) {
   options o = test_options();
   o.max_connections = 2;
   start(o);
@@ -133,7 +133,7 @@ TEST_F(gateway_flow, connection_limit_answers_503_and_frees_slots_on_close) {
 
 // The connection count (connection_slot.h) goes back to 0 whatever ends a connection: an
 // upgrade refused at the limit or by a guard (after the slot was taken), a client close.
-TEST_F(gateway_flow, connection_count_returns_to_zero_after_refusals_and_closes) {
+TEST_F(GatewayFlow, ConnectionCountReturnsToZeroAfterRefusalsAndCloses) {
   options o = test_options();
   o.max_connections = 1;
   start(o);
@@ -157,7 +157,7 @@ TEST_F(gateway_flow, connection_count_returns_to_zero_after_refusals_and_closes)
   EXPECT_TRUE(wait_for([&] { return gw_->connection_count() == 0; }, 5s));
 }
 
-TEST_F(gateway_flow, memory_and_cpu_guards_refuse_upgrades) {
+TEST_F(GatewayFlow, MemoryAndCpuGuardsRefuseUpgrades) {
   options o = test_options();
   o.memory_limit_bytes = 1;
   start(o);
@@ -173,7 +173,7 @@ TEST_F(gateway_flow, memory_and_cpu_guards_refuse_upgrades) {
   EXPECT_GE(metric(R"(ws_connections_rejected_total{reason="cpu"})"), 1);
 }
 
-TEST_F(gateway_flow, start_throws_a_clear_error_when_it_cannot_listen) {
+TEST_F(GatewayFlow, StartThrowsAClearErrorWhenItCannotListen) {
   boost::asio::io_context io;
   boost::asio::ip::tcp::acceptor taken(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
   options o = test_options();
@@ -192,7 +192,7 @@ TEST_F(gateway_flow, start_throws_a_clear_error_when_it_cannot_listen) {
   EXPECT_THROW(bad_host.start(), std::runtime_error);
 }
 
-TEST_F(gateway_flow, a_connection_that_sends_no_request_is_dropped_after_the_handshake_timeout) {
+TEST_F(GatewayFlow, AConnectionThatSendsNoRequestIsDroppedAfterTheHandshakeTimeout) {
   options o = test_options();
   o.handshake_timeout = 200ms;
   start(o);
@@ -209,7 +209,7 @@ TEST_F(gateway_flow, a_connection_that_sends_no_request_is_dropped_after_the_han
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
 }
 
-TEST_F(gateway_flow, stop_closes_every_client_with_1001_in_time) {
+TEST_F(GatewayFlow, StopClosesEveryClientWith1001InTime) {
   options o = test_options();
   o.shutdown_timeout = 1s;
   start(o);

@@ -11,7 +11,7 @@ namespace {
 
 namespace http = boost::beast::http;
 
-TEST(resource_guard, parses_proc_stat_and_computes_cpu_percent) {
+TEST(ResourceGuard, ParsesProcStatAndComputesCpuPercent) {
   const auto a = parse_proc_stat("cpu  100 0 100 700 100 0 0 0 50 0\ncpu0 1 2 3 4\n");
   ASSERT_TRUE(a);
   EXPECT_EQ(a->busy, 200u);
@@ -24,7 +24,7 @@ TEST(resource_guard, parses_proc_stat_and_computes_cpu_percent) {
   EXPECT_FALSE(parse_proc_stat("cpu  1 x 3 4\n"));
 }
 
-TEST(resource_guard, parses_own_cpu_time_from_proc_pid_stat) {
+TEST(ResourceGuard, ParsesOwnCpuTimeFromProcPidStat) {
   // utime = 250, stime = 50; the comm holds spaces and a ')'.
   EXPECT_EQ(parse_proc_pid_stat_cpu(
                 "1234 (odin (dev) x) S 1 1234 1234 0 -1 4194304 500 0 0 0 250 50 0 0 20 0 9 0"),
@@ -33,12 +33,12 @@ TEST(resource_guard, parses_own_cpu_time_from_proc_pid_stat) {
   EXPECT_FALSE(parse_proc_pid_stat_cpu("1234 (odin) S 1 2 3"));
 }
 
-TEST(resource_guard, parses_statm) {
+TEST(ResourceGuard, ParsesStatm) {
   EXPECT_EQ(parse_statm_resident_pages("2000 512 100 10 0 300 0\n"), 512u);
   EXPECT_FALSE(parse_statm_resident_pages("2000\n"));
 }
 
-TEST(resource_guard, verdicts) {
+TEST(ResourceGuard, Verdicts) {
   resource_guard g(50.0, 1000);
   g.update(cpu_times{0, 0}, 10);
   EXPECT_EQ(g.check(), resource_guard::verdict::ok);  // no CPU figure before two samples
@@ -64,7 +64,7 @@ http_request upgrade_request() {
   return req;
 }
 
-TEST(upgrade, accepts_a_valid_request_and_renders_the_rfc_accept_key) {
+TEST(Upgrade, AcceptsAValidRequestAndRendersTheRfcAcceptKey) {
   const upgrade_check ok = check_upgrade(upgrade_request());
   ASSERT_TRUE(ok.ok) << ok.why;
   EXPECT_EQ(render_switching_protocols(ok.key),
@@ -72,7 +72,7 @@ TEST(upgrade, accepts_a_valid_request_and_renders_the_rfc_accept_key) {
             "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");  // RFC 6455 §1.3
 }
 
-TEST(upgrade, refuses_bad_requests) {
+TEST(Upgrade, RefusesBadRequests) {
   auto no_upgrade = upgrade_request();
   no_upgrade.erase(http::field::upgrade);
   EXPECT_FALSE(check_upgrade(no_upgrade).ok);

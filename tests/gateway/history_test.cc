@@ -27,7 +27,7 @@ void release_all(std::vector<frame*>& frames) {
   frames.clear();
 }
 
-TEST(history, after_returns_the_frames_following_a_held_record) {
+TEST(History, AfterReturnsTheFramesFollowingAHeldRecord) {
   history h({3, std::chrono::milliseconds(60000), 1 << 20});
   std::vector<frame*> mine;
   for (int64_t o : {10, 12, 15, 20}) mine.push_back(make("BTC", o));
@@ -57,7 +57,7 @@ TEST(history, after_returns_the_frames_following_a_held_record) {
   for (frame* f : mine) f->release();
 }
 
-TEST(history, bytes_and_age_are_capped_oldest_first) {
+TEST(History, BytesAndAgeAreCappedOldestFirst) {
   const std::string big(1000, 'x');
   const std::string data = "\"" + big + "\"";
   history h({100, std::chrono::milliseconds(10000), 4000});
@@ -79,7 +79,7 @@ TEST(history, bytes_and_age_are_capped_oldest_first) {
   later[0]->release();
 }
 
-TEST(history, stale_bookkeeping_stays_bounded_on_a_hot_channel) {
+TEST(History, StaleBookkeepingStaysBoundedOnAHotChannel) {
   history h({2, std::chrono::milliseconds(600000), 1 << 20});
   for (int64_t o = 0; o < 20000; ++o) {
     frame* f = make("HOT", o);

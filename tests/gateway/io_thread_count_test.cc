@@ -15,7 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-TEST(io_thread_plan, auto_takes_the_affinity_mask_when_there_is_no_quota) {
+TEST(IoThreadPlan, AutoTakesTheAffinityMaskWhenThereIsNoQuota) {
   const auto p = plan_io_threads(0, 4, std::nullopt);
   EXPECT_EQ(p.threads, 4u);
   EXPECT_EQ(p.describe(), "io threads 4 (affinity 4 cpus, cgroup quota none)");
@@ -23,7 +23,7 @@ TEST(io_thread_plan, auto_takes_the_affinity_mask_when_there_is_no_quota) {
             "io threads 1 (affinity 1 cpu, cgroup quota none)");
 }
 
-TEST(io_thread_plan, a_quota_rounds_down_and_never_below_one) {
+TEST(IoThreadPlan, AQuotaRoundsDownAndNeverBelowOne) {
   EXPECT_EQ(plan_io_threads(0, 8, 2.0).threads, 2u);
   EXPECT_EQ(plan_io_threads(0, 8, 1.5).threads, 1u);
   EXPECT_EQ(plan_io_threads(0, 8, 0.25).threads, 1u);
@@ -33,7 +33,7 @@ TEST(io_thread_plan, a_quota_rounds_down_and_never_below_one) {
   EXPECT_EQ(plan_io_threads(0, 0, std::nullopt).threads, 1u);
 }
 
-TEST(io_thread_plan, an_explicit_count_wins_and_says_so) {
+TEST(IoThreadPlan, AnExplicitCountWinsAndSaysSo) {
   const auto p = plan_io_threads(3, 1, 0.5);
   EXPECT_EQ(p.threads, 3u);
   EXPECT_TRUE(p.configured);
@@ -41,7 +41,7 @@ TEST(io_thread_plan, an_explicit_count_wins_and_says_so) {
             "io threads 3 (WS_IO_THREADS=3; affinity 1 cpu, cgroup quota 0.50 cores)");
 }
 
-class fake_cgroup_threads : public ::testing::Test {
+class FakeCgroupThreads : public ::testing::Test {
  protected:
   void SetUp() override {
     root_ = fs::temp_directory_path() /
@@ -61,7 +61,7 @@ class fake_cgroup_threads : public ::testing::Test {
   fs::path root_;
 };
 
-TEST_F(fake_cgroup_threads, the_tightest_quota_of_the_cgroup_and_its_ancestors_applies) {
+TEST_F(FakeCgroupThreads, TheTightestQuotaOfTheCgroupAndItsAncestorsApplies) {
   const unsigned mask = affinity_cpu_count();
   write("self", "0::/kubepods/pod1/odin\n");
   write("kubepods/cpu.max", "max 100000\n");
@@ -74,7 +74,7 @@ TEST_F(fake_cgroup_threads, the_tightest_quota_of_the_cgroup_and_its_ancestors_a
   EXPECT_EQ(p.affinity_cpus, mask);
 }
 
-TEST_F(fake_cgroup_threads, no_quota_and_no_v2_cgroup_fall_back_to_the_affinity_mask) {
+TEST_F(FakeCgroupThreads, NoQuotaAndNoV2CgroupFallBackToTheAffinityMask) {
   cpu_set_t set;
   ASSERT_EQ(sched_getaffinity(0, sizeof set, &set), 0);
   const auto mask = static_cast<unsigned>(CPU_COUNT(&set));
@@ -86,7 +86,7 @@ TEST_F(fake_cgroup_threads, no_quota_and_no_v2_cgroup_fall_back_to_the_affinity_
   EXPECT_EQ(resolve().threads, mask);
 }
 
-TEST_F(fake_cgroup_threads, the_affinity_mask_is_what_sched_getaffinity_says) {
+TEST_F(FakeCgroupThreads, TheAffinityMaskIsWhatSchedGetaffinitySays) {
   cpu_set_t saved;
   ASSERT_EQ(sched_getaffinity(0, sizeof saved, &saved), 0);
   int first = -1;

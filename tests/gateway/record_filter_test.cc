@@ -24,7 +24,7 @@ bus::record rec(kind k, std::string_view key, std::string_view value,
   return r;
 }
 
-TEST(record_filter, forwards_events_of_the_topic_whose_token_is_the_key) {
+TEST(RecordFilter, ForwardsEventsOfTheTopicWhoseTokenIsTheKey) {
   record_filter f(0ms, 1);
   const auto t = clock::now();
   EXPECT_EQ(f.check(rec(kind::trade, "BTC", test::event_value(kind::trade, "BTC", "{}")), t),
@@ -41,7 +41,7 @@ TEST(record_filter, forwards_events_of_the_topic_whose_token_is_the_key) {
             std::nullopt);
 }
 
-TEST(record_filter, drops_everything_else_with_its_reason) {
+TEST(RecordFilter, DropsEverythingElseWithItsReason) {
   record_filter f(0ms, 1);
   const auto t = clock::now();
   struct bad {
@@ -98,7 +98,7 @@ TEST(record_filter, drops_everything_else_with_its_reason) {
             std::nullopt);
 }
 
-TEST(record_filter, drops_a_repeated_idempotency_key_within_the_window_per_topic) {
+TEST(RecordFilter, DropsARepeatedIdempotencyKeyWithinTheWindowPerTopic) {
   record_filter f(1min, 100);
   const auto t0 = clock::now();
   const std::string trade = test::event_value(kind::trade, "BTC", "1");
@@ -118,7 +118,7 @@ TEST(record_filter, drops_a_repeated_idempotency_key_within_the_window_per_topic
   EXPECT_EQ(f.check(rec(kind::trade, "BTC", trade, "req-1/0"), t0 + 62s), drop_reason::duplicate);
 }
 
-TEST(duplicate_window, memory_is_bounded_oldest_keys_go_first) {
+TEST(DuplicateWindow, MemoryIsBoundedOldestKeysGoFirst) {
   duplicate_window w(1h, 3);
   const auto t = clock::now();
   for (const char* k : {"a", "b", "c"}) EXPECT_FALSE(w.seen(kind::trade, k, t));
@@ -135,7 +135,7 @@ TEST(duplicate_window, memory_is_bounded_oldest_keys_go_first) {
   EXPECT_EQ(w.evicted_early(), 2u);
 }
 
-TEST(duplicate_window, zero_window_is_off) {
+TEST(DuplicateWindow, ZeroWindowIsOff) {
   duplicate_window w(0ms, 10);
   const auto t = clock::now();
   EXPECT_FALSE(w.seen(kind::trade, "a", t));

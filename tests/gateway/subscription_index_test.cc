@@ -21,7 +21,7 @@ std::vector<int> ids(std::span<fake_session* const> subs) {
   return out;
 }
 
-TEST(subscription_index, add_finds_subscribers_per_channel) {
+TEST(SubscriptionIndex, AddFindsSubscribersPerChannel) {
   index_t index;
   fake_session a{1}, b{2};
   EXPECT_TRUE(index.add("BTC.trade", &a));
@@ -34,7 +34,7 @@ TEST(subscription_index, add_finds_subscribers_per_channel) {
   EXPECT_EQ(index.channel_count(), 2u);
 }
 
-TEST(subscription_index, overlapping_add_keeps_one_entry) {
+TEST(SubscriptionIndex, OverlappingAddKeepsOneEntry) {
   index_t index;
   fake_session a{1};
   EXPECT_TRUE(index.add("BTC.trade", &a));
@@ -43,7 +43,7 @@ TEST(subscription_index, overlapping_add_keeps_one_entry) {
   EXPECT_EQ(index.size(), 1u);
 }
 
-TEST(subscription_index, remove_keeps_the_others_and_forgets_empty_channels) {
+TEST(SubscriptionIndex, RemoveKeepsTheOthersAndForgetsEmptyChannels) {
   index_t index;
   std::vector<fake_session> s(5);
   for (int i = 0; i < 5; ++i) {
@@ -65,7 +65,7 @@ TEST(subscription_index, remove_keeps_the_others_and_forgets_empty_channels) {
   EXPECT_FALSE(index.remove("NOPE.trade", &s[0]));
 }
 
-TEST(subscription_index, removing_a_closed_session_from_all_its_channels) {
+TEST(SubscriptionIndex, RemovingAClosedSessionFromAllItsChannels) {
   index_t index;
   fake_session a{1}, b{2};
   const std::vector<std::string> held = {"BTC.trade", "BTC.liquidity", "ETH.trade"};
@@ -80,7 +80,7 @@ TEST(subscription_index, removing_a_closed_session_from_all_its_channels) {
   EXPECT_EQ(index.size(), 3u);
 }
 
-TEST(subscription_index, shards_are_independent) {
+TEST(SubscriptionIndex, ShardsAreIndependent) {
   index_t shard0, shard1;
   fake_session a{1}, b{2};
   shard0.add("BTC.trade", &a);
@@ -92,7 +92,7 @@ TEST(subscription_index, shards_are_independent) {
   EXPECT_EQ(ids(shard1.subscribers("BTC.trade")), (std::vector<int>{2}));
 }
 
-TEST(subscription_index, many_subscribers_random_removal_stays_consistent) {
+TEST(SubscriptionIndex, ManySubscribersRandomRemovalStaysConsistent) {
   index_t index;
   std::vector<fake_session> s(200);
   for (int i = 0; i < 200; ++i) {

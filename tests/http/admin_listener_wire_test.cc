@@ -4,15 +4,15 @@
 #include <gtest/gtest.h>
 
 #include "gateway/gateway_fixture.h"
-#include "publisher/http_client.h"
 #include "publisher/publisher_fixture.h"
+#include "support/http_client.h"
 
 namespace odin::gateway::test {
 namespace {
 
-class gateway_admin : public gateway_fixture {};
+class GatewayAdmin : public gateway_fixture {};
 
-TEST_F(gateway_admin, metrics_and_ready_move_to_the_admin_listener) {
+TEST_F(GatewayAdmin, MetricsAndReadyMoveToTheAdminListener) {
   options o = test_options();
   o.admin_host = "127.0.0.1";
   o.admin_port = 0;
@@ -40,7 +40,7 @@ TEST_F(gateway_admin, metrics_and_ready_move_to_the_admin_listener) {
       metric_value(page, R"(ws_http_requests_total{path="/metrics",status="404"})").value_or(0), 1);
 }
 
-TEST_F(gateway_admin, without_an_admin_address_everything_is_on_one_port) {
+TEST_F(GatewayAdmin, WithoutAnAdminAddressEverythingIsOnOnePort) {
   start();
   EXPECT_EQ(gw_->admin_port(), 0);
   EXPECT_EQ(http_get(port(), "/metrics").status, 200);
@@ -50,6 +50,8 @@ TEST_F(gateway_admin, without_an_admin_address_everything_is_on_one_port) {
 }  // namespace odin::gateway::test
 
 namespace odin::publisher::testing {
+
+using namespace ::odin::test;  // support/http_client.h
 namespace {
 
 TEST(PublisherAdmin, MetricsOnlyOnTheAdminListenerApiOnlyOnThePublicPort) {
@@ -58,22 +60,22 @@ TEST(PublisherAdmin, MetricsOnlyOnTheAdminListenerApiOnlyOnThePublicPort) {
   memory_stack stack(o);
   const uint16_t admin = stack.srv.admin_port();
   ASSERT_NE(admin, 0);
-  EXPECT_EQ(get(stack.port(), "/health").status, 200);
-  const http_answer metrics = get(admin, "/metrics");
+  EXPECT_EQ(http_get(stack.port(), "/health").status, 200);
+  const http_reply metrics = http_get(admin, "/metrics");
   EXPECT_EQ(metrics.status, 200);
   EXPECT_NE(metrics.body.find(R"(publisher_http_requests_total{path="/health",status="200"})"),
             std::string::npos)
       << metrics.body;
-  const http_answer hidden = get(stack.port(), "/metrics");
+  const http_reply hidden = http_get(stack.port(), "/metrics");
   EXPECT_EQ(hidden.status, 404);
   EXPECT_NE(hidden.body.find("ADMIN_ADDR"), std::string::npos) << hidden.body;
-  EXPECT_EQ(get(stack.port(), "/health").status, 200);
-  EXPECT_EQ(get(stack.port(), "/stats").status, 200);
-  EXPECT_EQ(get(admin, "/health").status, 200);
-  EXPECT_EQ(get(admin, "/stats").status, 404);
+  EXPECT_EQ(http_get(stack.port(), "/health").status, 200);
+  EXPECT_EQ(http_get(stack.port(), "/stats").status, 200);
+  EXPECT_EQ(http_get(admin, "/health").status, 200);
+  EXPECT_EQ(http_get(admin, "/stats").status, 404);
   EXPECT_EQ(post_json(admin, "/events", "{}").status, 404);  // no publishing on the admin port
   EXPECT_EQ(post_json(stack.port(), "/events", "[]").status, 400);  // the API is public
-  EXPECT_NE(get(admin, "/metrics")
+  EXPECT_NE(http_get(admin, "/metrics")
                 .body.find(R"(publisher_http_requests_total{path="other",status="404"})"),
             std::string::npos);
 }
@@ -81,7 +83,7 @@ TEST(PublisherAdmin, MetricsOnlyOnTheAdminListenerApiOnlyOnThePublicPort) {
 TEST(PublisherAdmin, WithoutAnAdminAddressMetricsAreOnThePublicPort) {
   memory_stack stack;
   EXPECT_EQ(stack.srv.admin_port(), 0);
-  EXPECT_EQ(get(stack.port(), "/metrics").status, 200);
+  EXPECT_EQ(http_get(stack.port(), "/metrics").status, 200);
 }
 
 }  // namespace

@@ -7,13 +7,14 @@
 #include <nlohmann/json.hpp>
 
 #include "gateway/gateway_fixture.h"
-#include "publisher/http_client.h"
+#include "support/http_client.h"
 
 namespace odin::gateway::test {
 namespace {
 
-using publisher::testing::http_answer;
-using publisher::testing::raw_client;
+using namespace std::chrono_literals;
+using ::odin::test::http_reply;
+using ::odin::test::raw_client;
 
 std::string upgrade_request(std::string_view origin, std::string_view host = "127.0.0.1") {
   std::string r = "GET /ws HTTP/1.1\r\nHost: " + std::string(host) +
@@ -24,20 +25,20 @@ std::string upgrade_request(std::string_view origin, std::string_view host = "12
 }
 
 // Sends an upgrade on `c`; the answer (status 0 when none).
-http_answer upgrade(raw_client& c, std::string_view origin, std::string_view host = "127.0.0.1") {
+http_reply upgrade(raw_client& c, std::string_view origin, std::string_view host = "127.0.0.1") {
   if (!c.send(upgrade_request(origin, host))) return {};
-  return c.read_answer(3s).value_or(http_answer{});
+  return c.read_answer(3s).value_or(http_reply{});
 }
 
-class admission_wire : public gateway_fixture {};
+class AdmissionWire : public gateway_fixture {};
 
-TEST_F(admission_wire, foreign_origin_is_403_listed_same_host_and_none_are_101) {
+TEST_F(AdmissionWire, ForeignOriginIs403ListedSameHostAndNoneAre101) {
   options o = test_options();
   o.allowed_origins = {"https://app.example.com"};
   start(o);
   {
     raw_client c(port());
-    const http_answer a = upgrade(c, "https://evil.example.com");
+    const http_reply a = upgrade(c, "https://evil.example.com");
     EXPECT_EQ(a.status, 403) << a.body;
     const auto body = nlohmann::json::parse(a.body, nullptr, false);
     ASSERT_FALSE(body.is_discarded()) << a.body;
@@ -59,7 +60,7 @@ TEST_F(admission_wire, foreign_origin_is_403_listed_same_host_and_none_are_101) 
   EXPECT_TRUE(wait_metric(R"(ws_http_requests_total{path="/ws",status="101"})", 3));
 }
 
-TEST_F(admission_wire, per_ip_connection_limit_is_429_with_retry_after_and_slots_come_back) {
+TEST_F(AdmissionWire, PerIpConnectionLimitIs429WithRetryAfterAndSlotsComeBack) {
   options o = test_options();
   o.max_connections_per_ip = 3;
   start(o);
@@ -70,7 +71,7 @@ TEST_F(admission_wire, per_ip_connection_limit_is_429_with_retry_after_and_slots
   }
   {
     raw_client extra(port());
-    const http_answer a = upgrade(extra, "");
+    const http_reply a = upgrade(extra, "");
     EXPECT_EQ(a.status, 429) << a.body;
     EXPECT_FALSE(a.headers.count("retry-after") == 0 || a.headers.at("retry-after").empty());
     EXPECT_NE(a.body.find(R"("error":"too_many_requests")"), std::string::npos) << a.body;
@@ -90,7 +91,7 @@ TEST_F(admission_wire, per_ip_connection_limit_is_429_with_retry_after_and_slots
   EXPECT_EQ(upgrade(again, "").status, 429);  // at the limit again
 }
 
-TEST_F(admission_wire, a_burst_past_the_per_ip_rate_gets_429) {
+TEST_F(AdmissionWire, ABurstPastThePerIpRateGets429) {
   options o = test_options();
   o.upgrade_rate_per_ip = 0.2;  // one token per 5 s: the test outruns it by far
   o.upgrade_burst_per_ip = 4;
@@ -99,7 +100,7 @@ TEST_F(admission_wire, a_burst_past_the_per_ip_rate_gets_429) {
   std::string retry_after;
   for (int i = 0; i < 8; ++i) {
     raw_client c(port());
-    const http_answer a = upgrade(c, "");
+    const http_reply a = upgrade(c, "");
     if (a.status == 101) ++ok;
     if (a.status == 429) {
       ++limited;
@@ -114,7 +115,7 @@ TEST_F(admission_wire, a_burst_past_the_per_ip_rate_gets_429) {
   EXPECT_TRUE(wait_metric(R"(ws_connections_rejected_total{reason="per_ip_rate"})", limited));
 }
 
-TEST_F(admission_wire, http_answers_are_counted_by_path_and_status) {
+TEST_F(AdmissionWire, HttpReplysAreCountedByPathAndStatus) {
   start();
   EXPECT_EQ(http_get(port(), "/health").status, 200);
   EXPECT_EQ(http_get(port(), "/nope").status, 404);

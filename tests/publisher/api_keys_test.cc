@@ -4,10 +4,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "http_client.h"
 #include "publisher_fixture.h"
+#include "support/http_client.h"
 
 namespace odin::publisher::testing {
+
+using namespace ::odin::test;  // support/http_client.h
 namespace {
 
 using ::testing::HasSubstr;
@@ -23,16 +25,11 @@ options keyed_options() {
 }
 
 // One request with the given Authorization header value ("" = no header).
-http_answer call(uint16_t port, std::string_view method, std::string_view target,
-                 std::string_view body, std::string_view authorization) {
-  std::string text = request_text(method, target, body);
-  if (!authorization.empty()) {
-    const std::size_t end_of_first_line = text.find("\r\n") + 2;
-    text.insert(end_of_first_line, "Authorization: " + std::string(authorization) + "\r\n");
-  }
-  raw_client c(port);
-  if (!c.send(text)) return {};
-  return c.read_answer(std::chrono::seconds(10)).value_or(http_answer{});
+http_reply call(uint16_t port, std::string_view method, std::string_view target,
+                std::string_view body, std::string_view authorization) {
+  http_headers headers;
+  if (!authorization.empty()) headers.emplace_back("Authorization", std::string(authorization));
+  return http_call(port, method, target, body, "application/json", headers);
 }
 
 std::string one_event(const std::string& suffix) {
@@ -41,7 +38,7 @@ std::string one_event(const std::string& suffix) {
 
 TEST(PublisherApiKeys, EventsWithoutKeyAre401WithChallengeAndPublishNothing) {
   memory_stack stack(keyed_options());
-  const http_answer a = call(stack.port(), "POST", "/events", one_event("n"), "");
+  const http_reply a = call(stack.port(), "POST", "/events", one_event("n"), "");
   ASSERT_EQ(a.status, 401) << a.body;
   EXPECT_THAT(a.headers.at("www-authenticate"), StartsWith("Bearer"));
   const json body = json::parse(a.body);
@@ -57,7 +54,7 @@ TEST(PublisherApiKeys, WrongKeyOrSchemeIs401InvalidToken) {
        std::vector<std::string>{"Bearer k-0123456789abcdef-goo", "Bearer " + good_key + "x",
                                 "Basic " + good_key, "Bearer"}) {
     SCOPED_TRACE(auth);
-    const http_answer a = call(stack.port(), "POST", "/events", one_event("w"), auth);
+    const http_reply a = call(stack.port(), "POST", "/events", one_event("w"), auth);
     ASSERT_EQ(a.status, 401) << a.body;
     EXPECT_THAT(a.headers.at("www-authenticate"), HasSubstr(R"(error="invalid_token")"));
     EXPECT_EQ(json::parse(a.body)["error"], "unauthorized");
@@ -71,7 +68,7 @@ TEST(PublisherApiKeys, EveryConfiguredKeyPublishes202) {
   ASSERT_EQ(
       call(stack.port(), "POST", "/events", samples[0].event.dump(), "Bearer " + good_key).status,
       202);
-  const http_answer a =
+  const http_reply a =
       call(stack.port(), "POST", "/events", samples[1].event.dump(), "bearer  " + other_key);
   ASSERT_EQ(a.status, 202) << a.body;
   EXPECT_EQ(a.headers.count("www-authenticate"), 0u);
@@ -83,12 +80,12 @@ TEST(PublisherApiKeys, EveryConfiguredKeyPublishes202) {
 TEST(PublisherApiKeys, ControlNeedsTheKeyToo) {
   memory_stack stack(keyed_options());
   const std::string start = R"({"action":"start","messagesPerSecond":50})";
-  const http_answer refused = call(stack.port(), "POST", "/control", start, "");
+  const http_reply refused = call(stack.port(), "POST", "/control", start, "");
   ASSERT_EQ(refused.status, 401) << refused.body;
   EXPECT_EQ(json::parse(refused.body)["success"], false);
   EXPECT_EQ(json::parse(refused.body)["error"], "unauthorized");
   EXPECT_FALSE(stack.simulator.snapshot().running);
-  const http_answer ok = call(stack.port(), "POST", "/control", start, "Bearer " + good_key);
+  const http_reply ok = call(stack.port(), "POST", "/control", start, "Bearer " + good_key);
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_TRUE(stack.simulator.snapshot().running);
   ASSERT_EQ(
@@ -102,9 +99,9 @@ TEST(PublisherApiKeys, StatsHealthMetricsStayOpenAndCount401s) {
   ASSERT_EQ(
       call(stack.port(), "POST", "/events", one_event("c"), "Bearer nope-nope-nope-nope").status,
       401);
-  EXPECT_EQ(get(stack.port(), "/stats").status, 200);
-  EXPECT_EQ(get(stack.port(), "/health").status, 200);
-  const http_answer m = get(stack.port(), "/metrics");
+  EXPECT_EQ(http_get(stack.port(), "/stats").status, 200);
+  EXPECT_EQ(http_get(stack.port(), "/health").status, 200);
+  const http_reply m = http_get(stack.port(), "/metrics");
   ASSERT_EQ(m.status, 200);
   EXPECT_THAT(m.body, HasSubstr(R"(publisher_http_requests_total{path="/events",status="401"} 2)"));
 }

@@ -6,10 +6,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "http_client.h"
 #include "publisher_fixture.h"
+#include "support/http_client.h"
 
 namespace odin::publisher::testing {
+
+using namespace ::odin::test;  // support/http_client.h
 namespace {
 
 using ::testing::HasSubstr;
@@ -67,7 +69,7 @@ TEST(BusFailure, PartialFailureSaysWhichEventsWerePublished) {
   sim::simulator simulator(bus);
   server srv(local_options(), bus, simulator, model::topic_map{}, nullptr);
   srv.start();
-  const http_answer a = post_json(srv.port(), "/events", four);
+  const http_reply a = post_json(srv.port(), "/events", four);
   ASSERT_EQ(a.status, 503) << a.body;
   const json body = json::parse(a.body);
   EXPECT_EQ(body["error"], "bus_unavailable");
@@ -86,14 +88,14 @@ TEST(BusFailure, PartialFailureSaysWhichEventsWerePublished) {
   EXPECT_EQ(body["results"][3]["topic"], "odin.analytics");
   EXPECT_EQ(body["results"][3]["error"], "transport");
 
-  const json stats = json::parse(get(srv.port(), "/stats").body);
+  const json stats = json::parse(http_get(srv.port(), "/stats").body);
   EXPECT_EQ(stats["messagesPublished"], 2);
   EXPECT_EQ(stats["messagesFailed"], 2);
   EXPECT_EQ(stats["errors"], 2);
   ASSERT_EQ(stats["recentErrors"].size(), 2u);
   EXPECT_THAT(stats["recentErrors"][0].get<std::string>(),
               HasSubstr("odin.analytics: the brokers are unreachable"));
-  EXPECT_THAT(get(srv.port(), "/metrics").body,
+  EXPECT_THAT(http_get(srv.port(), "/metrics").body,
               HasSubstr(R"(publisher_messages_failed_total{topic="odin.analytics"} 2)"));
 }
 
@@ -105,7 +107,7 @@ TEST(BusFailure, NoAnswerWithinTheAckTimeoutIs504AndLateAnswersAreStillCounted) 
   server srv(o, bus, simulator, model::topic_map{}, nullptr);
   srv.start();
   const auto t0 = std::chrono::steady_clock::now();
-  const http_answer a = post_json(srv.port(), "/events", four);
+  const http_reply a = post_json(srv.port(), "/events", four);
   const auto elapsed = std::chrono::steady_clock::now() - t0;
   ASSERT_EQ(a.status, 504) << a.body;
   EXPECT_GE(elapsed, 300ms);
@@ -118,7 +120,7 @@ TEST(BusFailure, NoAnswerWithinTheAckTimeoutIs504AndLateAnswersAreStillCounted) 
 
   bus.release();  // the bus answers after all
   EXPECT_EQ(srv.stats().messages_published(), 4u);
-  EXPECT_EQ(get(srv.port(), "/health").status, 200);
+  EXPECT_EQ(http_get(srv.port(), "/health").status, 200);
 }
 
 TEST(BusFailure, StoppingWithEventsInFlightIsBoundedAndLateCompletionsAreHarmless) {

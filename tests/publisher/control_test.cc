@@ -4,12 +4,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "http_client.h"
 #include "publisher_fixture.h"
+#include "support/http_client.h"
 #include "support/manual_clock.h"
 #include "support/wait_for.h"
 
 namespace odin::publisher::testing {
+
+using namespace ::odin::test;  // support/http_client.h
 namespace {
 
 using ::testing::HasSubstr;
@@ -19,7 +21,7 @@ uint64_t published(const memory_stack& stack) {
 }
 
 json control(const memory_stack& stack, const std::string& body, int want_status) {
-  const http_answer a = post_json(stack.port(), "/control", body);
+  const http_reply a = post_json(stack.port(), "/control", body);
   EXPECT_EQ(a.status, want_status) << body << " → " << a.body;
   return json::parse(a.body, nullptr, false);
 }
@@ -51,7 +53,7 @@ TEST(Control, StartRunsAtTheRequestedRateAndStopStops) {
   }
   const uint64_t n1 = published(stack);
 
-  const json stats = json::parse(get(stack.port(), "/stats").body);
+  const json stats = json::parse(http_get(stack.port(), "/stats").body);
   EXPECT_EQ(stats["simulator"]["running"], true);
   EXPECT_GT(stats["messagesPerSecondRecent"].get<double>(), 0);  // real time: not the rate
   EXPECT_EQ(stats["messagesPublished"].get<uint64_t>(), n1);

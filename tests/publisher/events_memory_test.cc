@@ -3,10 +3,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "http_client.h"
 #include "publisher_fixture.h"
+#include "support/http_client.h"
 
 namespace odin::publisher::testing {
+
+using namespace ::odin::test;  // support/http_client.h
 namespace {
 
 using ::testing::HasSubstr;
@@ -14,7 +16,7 @@ using ::testing::HasSubstr;
 TEST(EventsMemory, EveryTypeInOneBatchLandsOnItsTopicKeyedByToken) {
   memory_stack stack;
   const auto samples = samples_of_every_type("b");
-  const http_answer a = post_json(stack.port(), "/events", batch_body(samples));
+  const http_reply a = post_json(stack.port(), "/events", batch_body(samples));
   ASSERT_EQ(a.status, 202) << a.body;
   const json body = json::parse(a.body);
   EXPECT_EQ(body["accepted"], 23);
@@ -39,12 +41,12 @@ TEST(EventsMemory, EveryTypeAsASingleEvent) {
   memory_stack stack;
   const auto samples = samples_of_every_type("s");
   for (const sample& s : samples) {
-    const http_answer a = post_json(stack.port(), "/events", s.event.dump());
+    const http_reply a = post_json(stack.port(), "/events", s.event.dump());
     ASSERT_EQ(a.status, 202) << a.body;
     EXPECT_EQ(json::parse(a.body)["results"][0]["topic"], stack.topics.topic_of(s.type));
   }
   expect_delivered(samples, consume(*stack.consumer, samples.size(), 5s));
-  const json stats = json::parse(get(stack.port(), "/stats").body);
+  const json stats = json::parse(http_get(stack.port(), "/stats").body);
   EXPECT_EQ(stats["messagesPublished"], 23);
   EXPECT_EQ(stats["messagesFailed"], 0);
   EXPECT_EQ(stats["byTopic"]["odin.trades"], 3);
@@ -57,7 +59,7 @@ TEST(EventsMemory, OneBadEventPublishesNothingAndIsNamed) {
   auto samples = samples_of_every_type("x");
   samples[4].event["data"]["btcAmount"] = "lots";  // LIQUIDITY_REMOVED, nested form
   samples[9].event.erase("tokenId");               // TWITTER_VERIFIED, flat form
-  const http_answer a = post_json(stack.port(), "/events", batch_body(samples));
+  const http_reply a = post_json(stack.port(), "/events", batch_body(samples));
   ASSERT_EQ(a.status, 400) << a.body;
   const json body = json::parse(a.body);
   EXPECT_EQ(body["error"], "invalid_events");
@@ -83,7 +85,7 @@ TEST(EventsMemory, MetricsCountPublicationsAndAnswers) {
   const auto samples = samples_of_every_type("m");
   ASSERT_EQ(post_json(stack.port(), "/events", batch_body(samples)).status, 202);
   ASSERT_EQ(post_json(stack.port(), "/events", "[]").status, 400);
-  http_answer m = get(stack.port(), "/metrics");
+  http_reply m = http_get(stack.port(), "/metrics");
   ASSERT_EQ(m.status, 200);
   EXPECT_THAT(m.headers["content-type"], HasSubstr("text/plain"));
   EXPECT_THAT(m.body, HasSubstr(R"(publisher_messages_published_total{topic="odin.trades"} 3)"));
@@ -96,14 +98,14 @@ TEST(EventsMemory, MetricsCountPublicationsAndAnswers) {
 
 TEST(EventsMemory, HealthAndStatsShape) {
   memory_stack stack;
-  const http_answer h = get(stack.port(), "/health");
+  const http_reply h = http_get(stack.port(), "/health");
   EXPECT_EQ(h.status, 200);
   // The plan's (docs/plan.md) /health: {status, uptime (ms), publisher}.
   const json health = json::parse(h.body);
   EXPECT_EQ(health["status"], "healthy");
   EXPECT_TRUE(health["uptime"].is_number_integer()) << h.body;
   EXPECT_EQ(health["publisher"], "connected");
-  const json s = json::parse(get(stack.port(), "/stats").body);
+  const json s = json::parse(http_get(stack.port(), "/stats").body);
   // The plan's getStats(): these names with these types, first and in this order.
   const std::vector<std::string> plan = {"messagesPublished", "messagesFailed", "errors",
                                          "startTime",         "byTopic",        "uptime",

@@ -4,10 +4,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "http_client.h"
 #include "publisher_fixture.h"
+#include "support/http_client.h"
 
 namespace odin::publisher::testing {
+
+using namespace ::odin::test;  // support/http_client.h
 namespace {
 
 using ::testing::HasSubstr;
@@ -106,7 +108,7 @@ TEST(HttpInput, BadRequestsGetTheRightStatusAndTheServerKeepsServing) {
       EXPECT_FALSE(a->headers["allow"].empty());
     }
     // Still serving, on a new connection.
-    EXPECT_EQ(get(stack.port(), "/health").status, 200);
+    EXPECT_EQ(http_get(stack.port(), "/health").status, 200);
   }
   EXPECT_EQ(stack.srv.stats().messages_published(), 0u);
   EXPECT_EQ(consume(*stack.consumer, 1, 200ms).size(), 0u);
@@ -121,7 +123,7 @@ TEST(HttpInput, SlowBodyGets408WithinTheDeadlineAndIsClosed) {
   ASSERT_TRUE(
       client.send("POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                   "Content-Length: 200\r\n\r\n{\"type\":"));
-  std::optional<http_answer> a;
+  std::optional<http_reply> a;
   for (int i = 0; i < 40 && !a; ++i) {  // one byte per 100 ms: 200 bytes would take 20 s
     if (!client.send(" ")) break;
     a = client.read_answer(100ms);
@@ -134,14 +136,14 @@ TEST(HttpInput, SlowBodyGets408WithinTheDeadlineAndIsClosed) {
   EXPECT_GE(elapsed, 900ms);
   EXPECT_LT(elapsed, 2500ms);
   EXPECT_TRUE(client.wait_closed(3s));
-  EXPECT_EQ(get(stack.port(), "/health").status, 200);
+  EXPECT_EQ(http_get(stack.port(), "/health").status, 200);
 }
 
 TEST(HttpInput, SlowHeaderGets408Too) {
   memory_stack stack(small_limits());
   raw_client client(stack.port());
   ASSERT_TRUE(client.send("GET /stats HTTP/1.1\r\n"));
-  std::optional<http_answer> a;
+  std::optional<http_reply> a;
   for (int i = 0; i < 40 && !a; ++i) {
     if (!client.send("X")) break;
     a = client.read_answer(100ms);
@@ -165,9 +167,9 @@ TEST(HttpInput, KeepAliveServesSeveralRequestsThenIdleConnectionsClose) {
   // Two pipelined requests.
   ASSERT_TRUE(
       client.send(request_text("GET", "/health", {}, {}) + request_text("GET", "/stats", {}, {})));
-  EXPECT_THAT(client.read_answer(5s).value_or(http_answer{}).body,
+  EXPECT_THAT(client.read_answer(5s).value_or(http_reply{}).body,
               HasSubstr(R"("publisher":"connected")"));
-  EXPECT_EQ(json::parse(client.read_answer(5s).value_or(http_answer{}).body)["messagesPublished"],
+  EXPECT_EQ(json::parse(client.read_answer(5s).value_or(http_reply{}).body)["messagesPublished"],
             3);
   // Idle past request_timeout (1 s): closed without an answer.
   EXPECT_TRUE(client.wait_closed(3s));
@@ -200,14 +202,14 @@ TEST(HttpInput, ConnectionLimit) {
     ASSERT_TRUE(c->send(request_text("GET", "/health", {}, {})));
     ASSERT_TRUE(c->read_answer(2s).has_value());
   }
-  const http_answer refused = get(stack.port(), "/health");
+  const http_reply refused = http_get(stack.port(), "/health");
   EXPECT_EQ(refused.status, 503);
   EXPECT_THAT(refused.body, HasSubstr("too_many_connections"));
   a.reset();
   // (done() must be idempotent: poll_until calls it once more at the end)
   bool served = false;
   EXPECT_TRUE(poll_until(
-      [&] { return served || (served = get(stack.port(), "/health").status == 200); }, 3s));
+      [&] { return served || (served = http_get(stack.port(), "/health").status == 200); }, 3s));
 }
 
 }  // namespace
@@ -231,7 +233,7 @@ TEST(HttpInput, APortInUseIsAClearStartError) {
     EXPECT_THAT(e.what(),
                 ::testing::HasSubstr("cannot listen on 127.0.0.1:" + std::to_string(first.port())));
   }
-  EXPECT_EQ(get(first.port(), "/health").status, 200);
+  EXPECT_EQ(http_get(first.port(), "/health").status, 200);
 }
 
 }  // namespace

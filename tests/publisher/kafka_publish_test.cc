@@ -13,11 +13,13 @@
 
 #include "bus/kafka_consumer.h"
 #include "bus/kafka_producer.h"
-#include "http_client.h"
 #include "publisher_fixture.h"
+#include "support/http_client.h"
 #include "support/mock_cluster.h"
 
 namespace odin::publisher::testing {
+
+using namespace ::odin::test;  // support/http_client.h
 namespace {
 
 using ::testing::HasSubstr;
@@ -58,12 +60,12 @@ TEST(KafkaPublish, EveryTypeLandsOnItsTopicKeyedByToken) {
   kafka_stack stack(o);
 
   const auto batch = samples_of_every_type("k");
-  const http_answer a = post_json(stack.port(), "/events", batch_body(batch));
+  const http_reply a = post_json(stack.port(), "/events", batch_body(batch));
   ASSERT_EQ(a.status, 202) << a.body;
   EXPECT_EQ(json::parse(a.body)["accepted"], 23);
   const auto singles = samples_of_every_type("one");
   for (const sample& s : singles) {
-    const http_answer one = post_json(stack.port(), "/events", s.event.dump());
+    const http_reply one = post_json(stack.port(), "/events", s.event.dump());
     ASSERT_EQ(one.status, 202) << one.body;
   }
   auto records = consume(*consumer, 46, 20s);
@@ -100,18 +102,18 @@ std::string comments(int from, int n) {
 
 // The publisher's view of the bus, from GET /health.
 std::string publisher_state(uint16_t port) {
-  const http_answer h = get(port, "/health");
+  const http_reply h = http_get(port, "/health");
   if (h.status != 200) return "no answer";
   return json::parse(h.body)["publisher"].get<std::string>();
 }
 
 // POST /events with an Idempotency-Key.
-http_answer post_keyed(uint16_t port, const std::string& body, const std::string& key) {
+http_reply post_keyed(uint16_t port, const std::string& body, const std::string& key) {
   raw_client c(port);
   std::string req = request_text("POST", "/events", body);
   req.insert(req.find("\r\n") + 2, "Idempotency-Key: " + key + "\r\n");
   if (!c.send(req)) return {};
-  return c.read_answer(15s).value_or(http_answer{});
+  return c.read_answer(15s).value_or(http_reply{});
 }
 
 // How many records of `topic` carry each token (read from the cluster's log, not through odin).
@@ -134,16 +136,16 @@ TEST(KafkaPublish, BrokersDownIs503AtOnceAndNothingOfItIsPublishedLater) {
 
   for (int id = 1; id <= 3; ++id) cluster.broker_down(id);
   ASSERT_TRUE(poll_until([&] { return publisher_state(stack.port()) == "disconnected"; }, 20s));
-  const json health = json::parse(get(stack.port(), "/health").body);
+  const json health = json::parse(http_get(stack.port(), "/health").body);
   EXPECT_EQ(health["reason"], "all brokers are down");
   EXPECT_TRUE(health["since"].is_number_integer());
   // Before any broker is back: 503 with Retry-After, nothing handed to librdkafka.
-  const http_answer down = post_json(stack.port(), "/events", comments(100, 5));
+  const http_reply down = post_json(stack.port(), "/events", comments(100, 5));
   ASSERT_EQ(down.status, 503) << down.body;
   EXPECT_EQ(json::parse(down.body)["error"], "bus_down");
   EXPECT_EQ(down.headers.at("retry-after"), "1");
   EXPECT_EQ(stack.producer.outstanding(), 0u);
-  EXPECT_EQ(json::parse(get(stack.port(), "/stats").body)["eventsRefused"], 5);
+  EXPECT_EQ(json::parse(http_get(stack.port(), "/stats").body)["eventsRefused"], 5);
 
   // Recovery needs nobody: the producer notices the brokers by itself.
   for (int id = 1; id <= 3; ++id) cluster.broker_up(id);
@@ -178,7 +180,7 @@ TEST(KafkaPublish, InFlightWhenBrokersGoDownIs504AndARetryWithTheKeyPublishesOnc
   // The leader of every partition goes, then the rest: the request is in flight meanwhile.
   cluster.broker_down(1);
   const std::string body = comments(100, 3);
-  std::optional<http_answer> first;
+  std::optional<http_reply> first;
   std::thread sender([&] { first = post_keyed(srv.port(), body, "transfer-7"); });
   ASSERT_TRUE(poll_until([&] { return producer.outstanding() == 3; }, 10s));
   cluster.broker_down(2);
@@ -192,7 +194,7 @@ TEST(KafkaPublish, InFlightWhenBrokersGoDownIs504AndARetryWithTheKeyPublishesOnc
   for (const json& r : timed_out["results"]) EXPECT_EQ(r["outcome"], "unknown");
 
   // The backend retries (its own timeout): the first is still in flight — 409, nothing new.
-  const http_answer retry = post_keyed(srv.port(), body, "transfer-7");
+  const http_reply retry = post_keyed(srv.port(), body, "transfer-7");
   EXPECT_EQ(retry.status, 409) << retry.body;
   EXPECT_EQ(producer.outstanding(), 3u);
   // A request without a key while every broker is down: 503 at once, once noticed.
@@ -201,7 +203,7 @@ TEST(KafkaPublish, InFlightWhenBrokersGoDownIs504AndARetryWithTheKeyPublishesOnc
 
   for (int id = 1; id <= 3; ++id) cluster.broker_up(id);
   // The first request's records are published after all; then a retry replays its outcome.
-  http_answer replay;
+  http_reply replay;
   ASSERT_TRUE(poll_until(
       [&] {
         if (replay.status == 202) return true;

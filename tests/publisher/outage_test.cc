@@ -8,11 +8,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "http_client.h"
 #include "publisher/replies.h"
 #include "publisher_fixture.h"
+#include "support/http_client.h"
 
 namespace odin::publisher::testing {
+
+using namespace ::odin::test;  // support/http_client.h
 namespace {
 
 using ::testing::ElementsAre;
@@ -101,14 +103,14 @@ struct fake_stack {
   }
   uint16_t port() const { return srv.port(); }
   // POST /events with an Idempotency-Key (none when empty), on a fresh connection.
-  http_answer post(const std::string& body, std::string_view key = {}) const {
+  http_reply post(const std::string& body, std::string_view key = {}) const {
     raw_client c(srv.port());
     std::string req = request_text("POST", "/events", body);
     if (!key.empty()) {
       req.insert(req.find("\r\n") + 2, "Idempotency-Key: " + std::string(key) + "\r\n");
     }
     if (!c.send(req)) return {};
-    return c.read_answer(10s).value_or(http_answer{});
+    return c.read_answer(10s).value_or(http_reply{});
   }
   fake_bus bus;
   sim::simulator simulator;
@@ -131,7 +133,7 @@ TEST(Outage, DisconnectedBusIs503AtOnceWithRetryAfterAndNothingEnqueued) {
   fake_stack stack;
   const auto since = std::chrono::system_clock::now() - 3s;
   stack.bus.set_health({false, "all brokers are down", since, 0});
-  const http_answer a = stack.post(batch({trending(1), trending(2), trending(3)}));
+  const http_reply a = stack.post(batch({trending(1), trending(2), trending(3)}));
   ASSERT_EQ(a.status, 503) << a.body;
   EXPECT_EQ(a.headers.at("retry-after"), "1");
   const json body = json::parse(a.body);
@@ -140,14 +142,14 @@ TEST(Outage, DisconnectedBusIs503AtOnceWithRetryAfterAndNothingEnqueued) {
   EXPECT_EQ(body["since"], epoch_ms(since));
   EXPECT_EQ(stack.bus.produced(), 0u);  // nothing handed to the bus, ever
 
-  const json health = json::parse(get(stack.port(), "/health").body);
+  const json health = json::parse(http_get(stack.port(), "/health").body);
   EXPECT_EQ(health["publisher"], "disconnected");
   EXPECT_EQ(health["reason"], "all brokers are down");
   EXPECT_EQ(health["since"], epoch_ms(since));
-  const json stats = json::parse(get(stack.port(), "/stats").body);
+  const json stats = json::parse(http_get(stack.port(), "/stats").body);
   EXPECT_EQ(stats["requestsRefused"], 1);
   EXPECT_EQ(stats["eventsRefused"], 3);
-  EXPECT_THAT(get(stack.port(), "/metrics").body,
+  EXPECT_THAT(http_get(stack.port(), "/metrics").body,
               HasSubstr(R"(publisher_requests_refused_total{reason="bus_down"} 1)"));
 
   // The bus is back: accepted again, without anyone doing anything.
@@ -158,7 +160,7 @@ TEST(Outage, DisconnectedBusIs503AtOnceWithRetryAfterAndNothingEnqueued) {
   const auto ok = pending->read_answer(5s);
   ASSERT_TRUE(ok.has_value());
   EXPECT_EQ(ok->status, 202) << ok->body;
-  EXPECT_EQ(json::parse(get(stack.port(), "/health").body)["publisher"], "connected");
+  EXPECT_EQ(json::parse(http_get(stack.port(), "/health").body)["publisher"], "connected");
 }
 
 TEST(Outage, AboveTheQueueWatermarkIs503QueueFull) {
@@ -166,7 +168,7 @@ TEST(Outage, AboveTheQueueWatermarkIs503QueueFull) {
   o.queue_high_watermark = 50;
   fake_stack stack(o);
   stack.bus.set_health({true, {}, {}, 48});  // 48 records already waiting
-  const http_answer a = stack.post(batch({trending(1), trending(2), trending(3)}));
+  const http_reply a = stack.post(batch({trending(1), trending(2), trending(3)}));
   ASSERT_EQ(a.status, 503) << a.body;
   EXPECT_EQ(json::parse(a.body)["error"], "queue_full");
   EXPECT_EQ(a.headers.at("retry-after"), "1");
@@ -174,7 +176,7 @@ TEST(Outage, AboveTheQueueWatermarkIs503QueueFull) {
   auto two = post_async(stack.port(), batch({trending(1), trending(2)}), "k2");  // 50: fits
   ASSERT_TRUE(poll_until([&] { return stack.bus.held() == 2; }, 5s));
   stack.bus.release(2);
-  EXPECT_EQ(two->read_answer(5s).value_or(http_answer{}).status, 202);
+  EXPECT_EQ(two->read_answer(5s).value_or(http_reply{}).status, 202);
 }
 
 TEST(Outage, NotAllAcknowledgedByTheDeadlineIs504WithEachEventsOutcome) {
@@ -211,7 +213,7 @@ TEST(Idempotency, ARepeatedKeyPublishesNothingAndReplaysTheFirstAnswer) {
   auto first = post_async(stack.port(), body, "order-42");
   ASSERT_TRUE(poll_until([&] { return stack.bus.held() == 2; }, 5s));
   // While the first is in flight: 409, nothing produced.
-  const http_answer busy = stack.post(body, "order-42");
+  const http_reply busy = stack.post(body, "order-42");
   ASSERT_EQ(busy.status, 409) << busy.body;
   EXPECT_EQ(json::parse(busy.body)["error"], "idempotency_key_in_flight");
   EXPECT_EQ(busy.headers.at("retry-after"), "1");
@@ -222,14 +224,14 @@ TEST(Idempotency, ARepeatedKeyPublishesNothingAndReplaysTheFirstAnswer) {
   ASSERT_TRUE(a.has_value());
   ASSERT_EQ(a->status, 202) << a->body;
   EXPECT_FALSE(a->headers.contains("idempotent-replayed"));
-  const http_answer again = stack.post(body, "order-42");
+  const http_reply again = stack.post(body, "order-42");
   EXPECT_EQ(again.status, 202);
   EXPECT_EQ(again.body, a->body);  // the first request's outcome, offsets included
   EXPECT_EQ(again.headers.at("idempotent-replayed"), "true");
   EXPECT_EQ(stack.bus.produced(), 2u);
   // The record header of each event: "<key>/<index>".
   EXPECT_THAT(stack.bus.headers(), ElementsAre("order-42/0", "order-42/1"));
-  EXPECT_THAT(get(stack.port(), "/metrics").body,
+  EXPECT_THAT(http_get(stack.port(), "/metrics").body,
               HasSubstr(R"(publisher_idempotency_repeats_total{result="replayed"} 1)"));
 }
 
@@ -238,11 +240,11 @@ TEST(Idempotency, AKeyWhoseEventsAllFailedCanBeRetried) {
   auto first = post_async(stack.port(), trending(1), "k");
   ASSERT_TRUE(poll_until([&] { return stack.bus.held() == 1; }, 5s));
   stack.bus.release(1, false);
-  EXPECT_EQ(first->read_answer(5s).value_or(http_answer{}).status, 503);
+  EXPECT_EQ(first->read_answer(5s).value_or(http_reply{}).status, 503);
   auto retry = post_async(stack.port(), trending(1), "k");  // nothing was published: again
   ASSERT_TRUE(poll_until([&] { return stack.bus.held() == 1; }, 5s));
   stack.bus.release(1);
-  EXPECT_EQ(retry->read_answer(5s).value_or(http_answer{}).status, 202);
+  EXPECT_EQ(retry->read_answer(5s).value_or(http_reply{}).status, 202);
   EXPECT_EQ(stack.bus.produced(), 2u);
 }
 
@@ -251,7 +253,7 @@ TEST(Idempotency, EventIdsDeduplicateSingleEventsAndTravelAsTheHeader) {
   auto first = post_async(stack.port(), batch({trending(1, "ev-1"), trending(2)}), "batch-a");
   ASSERT_TRUE(poll_until([&] { return stack.bus.held() == 2; }, 5s));
   stack.bus.release(2);
-  ASSERT_EQ(first->read_answer(5s).value_or(http_answer{}).status, 202);
+  ASSERT_EQ(first->read_answer(5s).value_or(http_reply{}).status, 202);
   // Another request (another key) repeating ev-1: only the new event is published.
   auto second = post_async(stack.port(), batch({trending(3), trending(1, "ev-1")}), "batch-b");
   ASSERT_TRUE(poll_until([&] { return stack.bus.held() == 1; }, 5s));
@@ -269,9 +271,9 @@ TEST(Idempotency, EventIdsDeduplicateSingleEventsAndTravelAsTheHeader) {
   auto plain = post_async(stack.port(), trending(9), {});
   ASSERT_TRUE(poll_until([&] { return stack.bus.held() == 1; }, 5s));
   stack.bus.release(1);
-  ASSERT_EQ(plain->read_answer(5s).value_or(http_answer{}).status, 202);
+  ASSERT_EQ(plain->read_answer(5s).value_or(http_reply{}).status, 202);
   // The same eventId twice in one request, and a bad key, are refused.
-  const http_answer twice = stack.post(batch({trending(1, "dup"), trending(2, "dup")}));
+  const http_reply twice = stack.post(batch({trending(1, "dup"), trending(2, "dup")}));
   EXPECT_EQ(twice.status, 400);
   EXPECT_THAT(twice.body, HasSubstr("repeats the eventId of event 0"));
   EXPECT_EQ(stack.post(trending(1), std::string(256, 'k')).status, 400);

@@ -7,10 +7,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "http_client.h"
 #include "publisher_fixture.h"
+#include "support/http_client.h"
 
 namespace odin::publisher::testing {
+
+using namespace ::odin::test;  // support/http_client.h
 namespace {
 
 using ::testing::HasSubstr;
@@ -60,7 +62,7 @@ TEST(PlanContract, EveryPayloadOfThePlansSimulatorIsAcceptedAsThePlanBuildsIt) {
       const json v = plan_value(token, type, 1732280000000 + i, plan_event_data(token, type, gen));
       // Alternately as `curl -d` sends it and with no Content-Type at all.
       const char* content_type = round % 2 == 0 ? "application/x-www-form-urlencoded" : "";
-      const http_answer a = http_call(stack.port(), "POST", "/events", v.dump(), content_type);
+      const http_reply a = http_call(stack.port(), "POST", "/events", v.dump(), content_type);
       ASSERT_EQ(a.status, 202) << v.dump() << " → " << a.body;
       sent.push_back(v);
     }
@@ -79,21 +81,21 @@ TEST(PlanContract, EveryPayloadOfThePlansSimulatorIsAcceptedAsThePlanBuildsIt) {
 TEST(PlanContract, ThePlansCurlCommandsWork) {
   memory_stack stack;
   // curl -X POST http://localhost:3003/control -d '{"action":"start","messagesPerSecond":10}'
-  const http_answer started =
+  const http_reply started =
       http_call(stack.port(), "POST", "/control", R"({"action":"start","messagesPerSecond":10})",
                 "application/x-www-form-urlencoded");
   EXPECT_EQ(started.status, 200) << started.body;
   EXPECT_EQ(json::parse(started.body)["success"], true);
-  const http_answer stopped = http_call(stack.port(), "POST", "/control", R"({"action":"stop"})",
-                                        "application/x-www-form-urlencoded");
+  const http_reply stopped = http_call(stack.port(), "POST", "/control", R"({"action":"stop"})",
+                                       "application/x-www-form-urlencoded");
   EXPECT_EQ(stopped.status, 200) << stopped.body;
   // application/<x>+json is JSON too; a form body that is not JSON says so.
   EXPECT_EQ(http_call(stack.port(), "POST", "/control", R"({"action":"stop"})",
                       "application/vnd.odin+json; charset=utf-8")
                 .status,
             200);
-  const http_answer form = http_call(stack.port(), "POST", "/events", "type=TRADE_EXECUTED",
-                                     "application/x-www-form-urlencoded");
+  const http_reply form = http_call(stack.port(), "POST", "/events", "type=TRADE_EXECUTED",
+                                    "application/x-www-form-urlencoded");
   EXPECT_EQ(form.status, 400);
   EXPECT_THAT(form.body, HasSubstr("invalid_json"));
   EXPECT_EQ(http_call(stack.port(), "POST", "/events", "{}", "text/plain").status, 415);
@@ -106,13 +108,13 @@ const std::string with_extra =
 TEST(PlanContract, AdditiveFieldsArePassedThroughCountedAndLogged) {
   memory_stack stack;
   for (int i = 0; i < 3; ++i) {
-    const http_answer a = post_json(stack.port(), "/events", with_extra);
+    const http_reply a = post_json(stack.port(), "/events", with_extra);
     ASSERT_EQ(a.status, 202) << a.body;
   }
   const auto records = consume(*stack.consumer, 3, 5s);
   ASSERT_EQ(records.size(), 3u);
   EXPECT_EQ(json::parse(records[0].value), json::parse(with_extra));
-  const std::string metrics = get(stack.port(), "/metrics").body;
+  const std::string metrics = http_get(stack.port(), "/metrics").body;
   EXPECT_THAT(
       metrics,
       HasSubstr(R"(publisher_unknown_fields_total{field="venue",type="TRADE_EXECUTED"} 3)"));
@@ -124,7 +126,7 @@ TEST(PlanContract, StrictSchemasRefuseAdditiveFields) {
   options o = local_options();
   o.strict_schemas = true;
   memory_stack stack(o);
-  const http_answer a = post_json(stack.port(), "/events", with_extra);
+  const http_reply a = post_json(stack.port(), "/events", with_extra);
   ASSERT_EQ(a.status, 400) << a.body;
   const json body = json::parse(a.body);
   EXPECT_EQ(body["error"], "invalid_events");

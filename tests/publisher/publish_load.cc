@@ -15,10 +15,10 @@
 #include <spdlog/spdlog.h>
 
 #include "bus/kafka_producer.h"
-#include "http_client.h"
 #include "publisher/server.h"
 #include "sim/simulator.h"
 #include "support/bus_test_util.h"
+#include "support/http_client.h"
 #include "support/mock_cluster.h"
 
 using namespace odin;
@@ -90,11 +90,11 @@ int main(int argc, char** argv) {
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&, c] {
       std::mt19937 gen(static_cast<unsigned>(c));
-      publisher::testing::raw_client client(srv.port());
+      odin::test::raw_client client(srv.port());
       while (!stop.load()) {
         const std::string body = batch_body(batch, gen);
         const auto start = std::chrono::steady_clock::now();
-        if (!client.send(publisher::testing::request_text("POST", "/events", body))) break;
+        if (!client.send(odin::test::request_text("POST", "/events", body))) break;
         auto a = client.read_answer(60s);
         const double ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)

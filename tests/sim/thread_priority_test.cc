@@ -42,7 +42,7 @@ class observing_producer : public bus::producer {
   std::atomic<int> policy_{-1}, nice_{-100};
 };
 
-TEST(thread_priority, lowers_the_calling_thread_only) {
+TEST(ThreadPriority, LowersTheCallingThreadOnly) {
   const int main_nice = thread_nice();
   const int main_policy = sched_getscheduler(0);
   priority_outcome outcome;
@@ -62,7 +62,7 @@ TEST(thread_priority, lowers_the_calling_thread_only) {
   EXPECT_EQ(sched_getscheduler(0), main_policy);
 }
 
-TEST(thread_priority, the_simulator_thread_runs_in_the_background) {
+TEST(ThreadPriority, TheSimulatorThreadRunsInTheBackground) {
   const int main_nice = thread_nice();
   observing_producer producer;
   simulator sim(producer);

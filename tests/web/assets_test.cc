@@ -32,7 +32,7 @@ std::set<std::string> files_on_disk(const fs::path& dir, const std::string& pref
   return urls;
 }
 
-TEST(web_assets, root_is_the_page_with_its_security_policy) {
+TEST(WebAssets, RootIsThePageWithItsSecurityPolicy) {
   const asset* page = find_asset("/");
   ASSERT_NE(page, nullptr);
   EXPECT_EQ(page->path, "/index.html");
@@ -43,7 +43,7 @@ TEST(web_assets, root_is_the_page_with_its_security_policy) {
   EXPECT_NE(page_security_policy.find("default-src 'self'"), std::string_view::npos);
 }
 
-TEST(web_assets, content_types_by_extension) {
+TEST(WebAssets, ContentTypesByExtension) {
   ASSERT_NE(find_asset("/app.js"), nullptr);
   EXPECT_EQ(find_asset("/app.js")->content_type, "text/javascript; charset=utf-8");
   EXPECT_FALSE(find_asset("/app.js")->is_page);
@@ -54,14 +54,14 @@ TEST(web_assets, content_types_by_extension) {
             std::string_view::npos);
 }
 
-TEST(web_assets, unknown_paths_are_not_found) {
+TEST(WebAssets, UnknownPathsAreNotFound) {
   for (const char* path : {"", "/ws", "/health", "/lib/", "/lib", "/app.js/", "/../index.html",
                            "/lib/../app.js", "/INDEX.HTML", "/index.html?x=1"}) {
     EXPECT_EQ(find_asset(path), nullptr) << path;
   }
 }
 
-TEST(web_assets, embedded_texts_equal_the_files_on_disk) {
+TEST(WebAssets, EmbeddedTextsEqualTheFilesOnDisk) {
   std::set<std::string> expected =
       files_on_disk(ODIN_WEB_STATIC_DIR, "/", {".html", ".js", ".css", ".svg"});
   const std::set<std::string> lib = files_on_disk(ODIN_WEB_LIB_DIR, "/lib/", {".js"});

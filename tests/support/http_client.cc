@@ -1,4 +1,4 @@
-#include "http_client.h"
+#include "support/http_client.h"
 
 #include <algorithm>
 #include <array>
@@ -10,17 +10,19 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 
-namespace odin::publisher::testing {
+namespace odin::test {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 std::string request_text(std::string_view method, std::string_view target, std::string_view body,
-                         std::string_view content_type) {
+                         std::string_view content_type, const http_headers& headers) {
   std::string out;
   out.append(method).append(" ").append(target).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
   if (!content_type.empty()) out.append("Content-Type: ").append(content_type).append("\r\n");
+  for (const auto& [name, value] : headers)
+    out.append(name).append(": ").append(value).append("\r\n");
   if (!body.empty() || method == "POST") {
     out.append("Content-Length: ").append(std::to_string(body.size())).append("\r\n");
   }
@@ -63,7 +65,7 @@ bool raw_client::send(std::string_view bytes) {
   return run(done, std::chrono::seconds(5)) && ok;
 }
 
-std::optional<http_answer> raw_client::read_answer(std::chrono::milliseconds timeout) {
+std::optional<http_reply> raw_client::read_answer(std::chrono::milliseconds timeout) {
   http::response_parser<http::string_body> parser;
   parser.body_limit(64 * 1024 * 1024);
   bool done = false;
@@ -74,7 +76,7 @@ std::optional<http_answer> raw_client::read_answer(std::chrono::milliseconds tim
   });
   if (!run(done, timeout) || error) return std::nullopt;
   const auto& res = parser.get();
-  http_answer a;
+  http_reply a;
   a.status = static_cast<int>(res.result_int());
   a.body = res.body();
   a.keep_alive = res.keep_alive();
@@ -105,11 +107,16 @@ bool raw_client::wait_closed(std::chrono::milliseconds timeout) {
   return false;
 }
 
-http_answer http_call(uint16_t port, std::string_view method, std::string_view target,
-                      std::string_view body, std::string_view content_type) {
-  raw_client c(port);
-  if (!c.send(request_text(method, target, body, content_type))) return {};
-  return c.read_answer(std::chrono::seconds(10)).value_or(http_answer{});
+http_reply http_call(uint16_t port, std::string_view method, std::string_view target,
+                     std::string_view body, std::string_view content_type,
+                     const http_headers& headers, std::chrono::milliseconds timeout) {
+  try {
+    raw_client c(port);
+    if (!c.send(request_text(method, target, body, content_type, headers))) return {};
+    return c.read_answer(timeout).value_or(http_reply{});
+  } catch (const boost::system::system_error&) {
+    return {};  // nothing listens (yet): no answer
+  }
 }
 
-}  // namespace odin::publisher::testing
+}  // namespace odin::test
