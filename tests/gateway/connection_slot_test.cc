@@ -8,7 +8,7 @@
 namespace odin::gateway {
 namespace {
 
-TEST(connection_slot, takes_up_to_the_limit_and_gives_back_when_dropped) {
+TEST(ConnectionSlot, TakesUpToTheLimitAndGivesBackWhenDropped) {
   std::atomic<std::size_t> count{0};
   {
     connection_slot a = connection_slot::take(count, 2);
@@ -23,7 +23,7 @@ TEST(connection_slot, takes_up_to_the_limit_and_gives_back_when_dropped) {
   EXPECT_EQ(count.load(), 0u);
 }
 
-TEST(connection_slot, a_move_transfers_the_slot_once) {
+TEST(ConnectionSlot, AMoveTransfersTheSlotOnce) {
   std::atomic<std::size_t> count{0};
   connection_slot a = connection_slot::take(count, 1);
   connection_slot b(std::move(a));

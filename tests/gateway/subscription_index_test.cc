@@ -112,7 +112,7 @@ TEST(SubscriptionIndex, ManySubscribersRandomRemovalStaysConsistent) {
 }
 
 // The drain's iteration scope (shard::drain): iterating() is what sessions read as in_drain().
-TEST(subscription_index, an_iteration_scope_marks_the_index_until_it_ends) {
+TEST(SubscriptionIndex, AnIterationScopeMarksTheIndexUntilItEnds) {
   index_t index;
   fake_session a{1};
   EXPECT_FALSE(index.iterating());
@@ -128,7 +128,7 @@ TEST(subscription_index, an_iteration_scope_marks_the_index_until_it_ends) {
 
 // uWebSockets' checkIteratingSubscriber: a change while subscriber spans are being walked would
 // let them dangle, so debug builds abort with a message.
-TEST(subscription_index_death, add_or_remove_while_iterating_aborts_in_debug_builds) {
+TEST(SubscriptionIndexDeathTest, AddOrRemoveWhileIteratingAbortsInDebugBuilds) {
 #ifdef NDEBUG
   GTEST_SKIP() << "the check aborts only without NDEBUG (the debug and asan presets run it)";
 #else
