@@ -8,7 +8,7 @@
 
 #include "gateway/record_filter.h"
 #include "http/status_slots.h"
-#include "protocol/client_protocol.h"
+#include "protocol/error_code.h"
 
 namespace odin::gateway {
 
