@@ -12,6 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "common/thread_name.h"
 #include "http/listener.h"
 #include "publisher/connection.h"
 #include "publisher/metered_producer.h"
@@ -92,7 +93,11 @@ void server::impl::start() {
   }
   accept(*acceptor_, admin ? http::listener::public_port : http::listener::both);
   const unsigned n = std::max(1u, o.io_threads);
-  for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { ioc_->run(); });
+  for (unsigned i = 0; i < n; ++i)
+    threads_.emplace_back([this] {
+      name_this_thread("odin-pub-http");
+      ioc_->run();
+    });
   started_ = true;
   spdlog::info("publisher: HTTP API on {}:{} ({} I/O threads); {}", o.host, port_, n,
                o.strict_schemas

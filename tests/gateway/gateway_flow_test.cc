@@ -86,6 +86,7 @@ TEST_F(gateway_flow, a_client_that_never_reads_is_closed_with_4008_and_the_other
 TEST_F(gateway_flow, tiny_inboxes_pause_the_bus_and_every_subscriber_gets_every_record) {
   options o = test_options();
   o.shard_inbox_frames = 4;
+  o.dispatch = dispatch_mode::thread;  // inboxes exist only with a dispatcher thread
   start(o);
   std::vector<std::unique_ptr<reader>> readers;
   constexpr int total = 3000;
