@@ -17,6 +17,7 @@
 #include "publisher/connection.h"
 #include "publisher/metered_producer.h"
 #include "publisher/server_context.h"
+#include "sim/thread_priority.h"
 
 namespace odin::publisher {
 namespace asio = boost::asio;
@@ -94,8 +95,9 @@ void server::impl::start() {
   accept(*acceptor_, admin ? http::listener::public_port : http::listener::both);
   const unsigned n = std::max(1u, o.io_threads);
   for (unsigned i = 0; i < n; ++i)
-    threads_.emplace_back([this] {
+    threads_.emplace_back([this, background = o.background_priority] {
       name_this_thread("odin-pub-http");
+      if (background) sim::lower_current_thread_priority();
       ioc_->run();
     });
   started_ = true;
