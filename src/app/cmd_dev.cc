@@ -80,6 +80,7 @@ command register_dev(CLI::App& app) {
     gw.set_replayer(replayer);
     gw.start();
     sim::simulator simulator(metered, s.sim);
+    s.publisher.background_priority = true;  // the fan-out thread first (publisher/options.h)
     publisher::server http(s.publisher, metered, simulator, s.kafka.topics, registry);
     http.start();
     if (auto started = simulator.start(); !started) {

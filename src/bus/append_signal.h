@@ -1,11 +1,16 @@
 #pragma once
 // Wakes the memory bus consumers blocked in poll(): a sequence number bumped on every append
-// plus a condition variable. Appends take the mutex only when someone is waiting.
+// plus a condition variable. Appends take the mutex only when someone is waiting. Consumers
+// polled from an event loop instead register a listener (consumer::set_notify), called on the
+// appending thread after every append; the listeners' mutex is taken only when there are some.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
+#include <utility>
+#include <vector>
 
 namespace odin::bus {
 
@@ -19,6 +24,15 @@ class append_signal {
   void appended() {
     sequence_.fetch_add(1);
     if (waiters_.load() > 0) notify_all();
+    if (listener_count_.load() > 0) call_listeners();
+  }
+
+  // `fn` (cheap, must not append) runs after every append until removed; one per `owner`.
+  void set_listener(const void* owner, std::function<void()> fn) {
+    std::lock_guard lock(listeners_mutex_);
+    std::erase_if(listeners_, [owner](const auto& l) { return l.first == owner; });
+    if (fn) listeners_.emplace_back(owner, std::move(fn));
+    listener_count_.store(static_cast<int>(listeners_.size()));
   }
 
   // After a change a waiter's predicate reads (wake, resume); set that state first.
@@ -38,10 +52,18 @@ class append_signal {
   }
 
  private:
+  void call_listeners() {
+    std::lock_guard lock(listeners_mutex_);
+    for (const auto& l : listeners_) l.second();
+  }
+
   std::atomic<uint64_t> sequence_{0};
   std::atomic<int> waiters_{0};
   std::mutex mutex_;
   std::condition_variable cv_;
+  std::atomic<int> listener_count_{0};
+  std::mutex listeners_mutex_;
+  std::vector<std::pair<const void*, std::function<void()>>> listeners_;
 };
 
 }  // namespace odin::bus

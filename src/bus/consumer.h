@@ -3,6 +3,7 @@
 // each gateway instance must see every token), starting at the latest offset.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,17 @@ class consumer {
 
   // Makes a blocked poll() return early (shutdown). Thread-safe.
   virtual void wake() = 0;
+
+  // Lets a caller poll from its own event loop instead of blocking in poll(): `fn` is called
+  // (on any thread, often the bus's own) when poll() may have records it had not; it must be
+  // cheap and must not call back into the consumer (post to a loop). Edge-like: a caller that
+  // stops before poll() handed out less than it asked for must poll again on its own. An
+  // empty `fn` removes it (no call in progress or later once this returns). Returns false
+  // when this consumer has no such hook (then poll() must block as usual).
+  virtual bool set_notify(std::function<void()> fn) {
+    (void)fn;
+    return false;
+  }
 
   // True once the bus answered and every topic exists (for /ready). Thread-safe.
   virtual bool ready() const = 0;

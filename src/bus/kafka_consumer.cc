@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <stdexcept>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -94,6 +95,7 @@ kafka_consumer::kafka_consumer(const kafka_options& options)
 }
 
 kafka_consumer::~kafka_consumer() {
+  rd_kafka_queue_cb_event_enable(queue_, nullptr, nullptr);
   assigner_.reset();
   held_.clear();  // messages go before the client
   close();
@@ -199,6 +201,19 @@ std::size_t kafka_consumer::deliver_held(std::size_t max_records, table_ptr& tab
     ++n;
   }
   return n;
+}
+
+// The callback is switched off before notify_ changes, so librdkafka never calls a function
+// being replaced: librdkafka calls it with the queue locked, and switching it takes that lock.
+bool kafka_consumer::set_notify(std::function<void()> fn) {
+  rd_kafka_queue_cb_event_enable(queue_, nullptr, nullptr);
+  notify_ = std::move(fn);
+  if (notify_) rd_kafka_queue_cb_event_enable(queue_, &kafka_consumer::on_queue_event, this);
+  return true;
+}
+
+void kafka_consumer::on_queue_event(rd_kafka_t* /*rk*/, void* opaque) {
+  static_cast<kafka_consumer*>(opaque)->notify_();
 }
 
 void kafka_consumer::wake() {

@@ -16,6 +16,7 @@
 // refresh, fetch from the new leader); they are logged, never returned as errors.
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <memory>
 
 #include <librdkafka/rdkafka.h>
@@ -43,6 +44,9 @@ class kafka_consumer final : public consumer {
   void pause() override { assigner_->pause(); }
   void resume() override { assigner_->resume(); }
   void wake() override;
+  // librdkafka's queue event callback (rd_kafka_queue_cb_event_enable): `fn` runs on a
+  // librdkafka thread when the consumer queue turns non-empty (records, errors, events).
+  bool set_notify(std::function<void()> fn) override;
   bool ready() const override { return assigner_->ready(); }
   bus_health health() const override { return assigner_->health(); }
   std::vector<partition_lag> lag() const override;
@@ -73,6 +77,7 @@ class kafka_consumer final : public consumer {
   void deliver(const rd_kafka_message_t& m, table_ptr& table, const record_sink& sink);
   std::size_t deliver_held(std::size_t max_records, table_ptr& table, const record_sink& sink);
   void on_error_event(RdKafka::ErrorCode err, bool fatal);
+  static void on_queue_event(rd_kafka_t* rk, void* opaque);
   void close();
 
   const kafka_options options_;
@@ -85,7 +90,9 @@ class kafka_consumer final : public consumer {
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   rd_kafka_queue_t* queue_ = nullptr;  // the consumer queue, for rd_kafka_queue_yield
   std::unique_ptr<kafka_assigner> assigner_;
-  std::deque<message_ptr> held_;  // read while paused; handed out first after resume
+  std::deque<message_ptr> held_;
+  std::function<void()> notify_;  // set_notify(); replaced only while the callback is off  // read
+                                  // while paused; handed out first after resume
 };
 
 }  // namespace odin::bus

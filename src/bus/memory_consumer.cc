@@ -1,6 +1,7 @@
 #include "bus/memory_consumer.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "bus/memory_bus.h"
 
@@ -23,6 +24,15 @@ memory_consumer::memory_consumer(memory_bus& bus)
   }
 }
 
+memory_consumer::~memory_consumer() {
+  bus_.signal().set_listener(this, {});
+}
+
+bool memory_consumer::set_notify(std::function<void()> fn) {
+  bus_.signal().set_listener(this, std::move(fn));
+  return true;
+}
+
 result<std::size_t, bus_error> memory_consumer::poll(std::chrono::milliseconds timeout,
                                                      std::size_t max_records,
                                                      const record_sink& sink) {
@@ -34,7 +44,7 @@ result<std::size_t, bus_error> memory_consumer::poll(std::chrono::milliseconds t
     if (!paused_.load()) {
       if (const std::size_t n = drain(max_records, sink); n > 0) return n;
     }
-    if (woken_.exchange(false)) return std::size_t{0};
+    if (woken_.exchange(false) || timeout.count() <= 0) return std::size_t{0};
     const bool stop = signal.wait_until(
         deadline, [&] { return woken_.load() || (!paused_.load() && signal.sequence() != seen); });
     if (!stop) return std::size_t{0};  // timed out

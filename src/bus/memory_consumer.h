@@ -15,12 +15,16 @@ class memory_bus;
 class memory_consumer final : public consumer {
  public:
   explicit memory_consumer(memory_bus& bus);
+  ~memory_consumer() override;
+  memory_consumer(const memory_consumer&) = delete;
+  memory_consumer& operator=(const memory_consumer&) = delete;
 
   result<std::size_t, bus_error> poll(std::chrono::milliseconds timeout, std::size_t max_records,
                                       const record_sink& sink) override;
   void pause() override;
   void resume() override;
   void wake() override;
+  bool set_notify(std::function<void()> fn) override;  // called after every append
   bool ready() const override { return true; }
   std::vector<partition_lag> lag() const override;
   uint64_t skipped() const override { return skipped_.load(std::memory_order_relaxed); }

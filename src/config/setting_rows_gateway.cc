@@ -30,6 +30,18 @@ const std::array rows = {
                 "down), at least 1",
                 [](settings& s, sv v) { s.gateway.io_threads = parse_whole(v, 0, 1024); },
                 [](const settings& s) { return num(s.gateway.io_threads); }},
+    setting_row{"WS_DISPATCH", "--dispatch", gateway_bit, "MODE",
+                "where the bus is read: auto (on the I/O thread when there is exactly one, no "
+                "dispatcher thread) or thread (always a dispatcher thread, the multi-shard path)",
+                [](settings& s, sv v) {
+                  s.gateway.dispatch = parse_choice(v, {"auto", "thread"}) == "thread"
+                                           ? gateway::dispatch_mode::thread
+                                           : gateway::dispatch_mode::automatic;
+                },
+                [](const settings& s) {
+                  return std::string(s.gateway.dispatch == gateway::dispatch_mode::thread ? "thread"
+                                                                                          : "auto");
+                }},
     setting_row{"WS_MAX_CONNECTIONS", "--max-connections", gateway_bit, "N",
                 "open connections; upgrades past it get HTTP 503",
                 [](settings& s, sv v) { s.gateway.max_connections = parse_whole(v, 1, 1'000'000); },

@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <utility>
 
+#include "common/thread_name.h"
 #include "gateway/frame.h"
 #include "model/channel.h"
 
@@ -26,8 +28,17 @@ dispatcher::dispatcher(bus::consumer& consumer, std::vector<shard_inbox*> inboxe
   batch_.reserve(max_batch);
 }
 
+void dispatcher::deliver_directly(direct_sink to) {
+  direct_ = std::move(to);
+  inboxes_.clear();
+}
+
 void dispatcher::start() {
-  thread_ = std::thread([this] { run(); });
+  if (direct_) return;  // io_dispatch runs the turns on the I/O thread
+  thread_ = std::thread([this] {
+    name_this_thread("odin-dispatch");
+    run();
+  });
 }
 
 void dispatcher::stop() {
@@ -41,11 +52,11 @@ void dispatcher::run() {
   if (paused()) resume();  // leave the consumer as we found it
 }
 
-void dispatcher::run_once(std::chrono::milliseconds poll_timeout) {
+std::size_t dispatcher::run_once(std::chrono::milliseconds poll_timeout) {
   if (paused()) {
     if (!below_low_watermark()) {
       std::this_thread::sleep_for(std::chrono::microseconds(200));
-      return;
+      return 0;
     }
     resume();
   }
@@ -57,8 +68,11 @@ void dispatcher::run_once(std::chrono::milliseconds poll_timeout) {
       spdlog::warn("gateway: bus poll failed: {} ({} more suppressed)",
                    bus::describe(polled.error()), *suppressed);
     }
-    if (!stopping()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    // On an I/O thread the next turn comes from io_dispatch's timer, not from a sleep here.
+    if (!stopping() && !direct_) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return 0;
   }
+  return polled.value();
 }
 
 void dispatcher::on_record(const bus::record& r) {
@@ -78,7 +92,8 @@ void dispatcher::on_record(const bus::record& r) {
 
   const protocol::stream_position pos{r.kind, r.partition, r.offset,
                                       protocol::record_check(r.key, r.timestamp_ms, r.value)};
-  const auto refs = static_cast<uint32_t>(inboxes_.size() + (history_ != nullptr ? 1 : 0));
+  const std::size_t outlets = direct_ ? 1 : inboxes_.size();
+  const auto refs = static_cast<uint32_t>(outlets + (history_ != nullptr ? 1 : 0));
   batch_.push_back(
       render_event({r.key, r.kind, seq, r.ingest_us, r.value, filter_.owner(), pos, {}}, refs));
 }
@@ -108,6 +123,12 @@ void dispatcher::deliver_batch() {
   // History first: a frame a shard may deliver is already there for a "since" lookup, so a
   // client subscribing in between gets it from one or the other (no gap).
   if (history_ != nullptr) history_->append(batch_, bus::now_us());
+  if (direct_) {
+    if (!batch_.empty()) direct_(batch_);
+    stats_.broadcasts.add(batch_.size());
+    batch_.clear();
+    return;
+  }
   for (std::size_t i = 0; i < batch_.size(); ++i) {
     frame* f = batch_[i];
     std::size_t handed = 0;

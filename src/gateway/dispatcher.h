@@ -7,10 +7,17 @@
 // (sleeps of at most 1 ms) until the inbox has room and delivers the record it holds; it
 // resumes the consumer once every inbox is below a quarter full. A record it read is
 // delivered to every shard, or released only when the gateway stops.
+//
+// With one shard (io_dispatch.h) there is no thread and no inbox: the shard's I/O thread calls
+// run_once() without waiting and each batch goes straight to the shard (deliver_directly()),
+// after the history as always; the consumer is then never paused (the loop reads the bus
+// only when it gets to it).
 #include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,6 +37,8 @@ namespace odin::gateway {
 class dispatcher {
  public:
   static constexpr std::size_t max_batch = 256;  // records per poll
+  // Where each poll's frames go instead of the inboxes (one reference each, to release).
+  using direct_sink = std::function<void(std::span<frame* const>)>;
 
   // `hist` (optional, must outlive the dispatcher) keeps every frame before shards see it.
   // Records with an idempotency key seen on their topic within `duplicate_window` (at most
@@ -43,8 +52,14 @@ class dispatcher {
   void start();  // runs the loop on its own thread
   void stop();   // wakes the consumer, joins; idempotent
 
-  // One turn on the caller's thread (tests): resume check, poll, deliver.
-  void run_once(std::chrono::milliseconds poll_timeout);
+  // Before start() / the first run_once(): hand every batch to `to` on the polling thread
+  // instead of the inboxes (the single-shard path; no thread is started then).
+  void deliver_directly(direct_sink to);
+  bool direct() const { return static_cast<bool>(direct_); }
+
+  // One turn on the caller's thread (tests, io_dispatch): resume check, poll, deliver.
+  // Returns how many records the poll handed out (max_batch: more may be waiting).
+  std::size_t run_once(std::chrono::milliseconds poll_timeout);
 
   const dispatcher_stats& stats() const { return stats_; }
   const duplicate_window& duplicates() const { return filter_.duplicates(); }
@@ -64,6 +79,7 @@ class dispatcher {
 
   bus::consumer& consumer_;
   std::vector<shard_inbox*> inboxes_;
+  direct_sink direct_;
   history* history_;
   bus::record_sink sink_;
   std::vector<frame*> batch_;

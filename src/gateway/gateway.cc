@@ -18,6 +18,7 @@
 #include "gateway/context.h"
 #include "gateway/dispatcher.h"
 #include "gateway/file_limit.h"
+#include "gateway/io_dispatch.h"
 #include "gateway/io_thread_count.h"
 #include "gateway/probe.h"
 #include "gateway/recovery_probe.h"
@@ -34,6 +35,7 @@ struct gateway::impl {
   }
 
   void start();
+  void start_dispatch(unsigned threads);
   void log_admission() const;
   void stop();
   std::string render_metrics() const;
@@ -48,6 +50,7 @@ struct gateway::impl {
   std::unique_ptr<admin_listener> admin;  // WS_ADMIN_ADDR; on shard 0
   uint16_t admin_port = 0;
   std::unique_ptr<dispatcher> disp;
+  std::unique_ptr<io_dispatch> on_io;  // the single-shard path; null with a dispatcher thread
   std::unique_ptr<gateway_probe> probe;
   std::unique_ptr<recovery_probe> recovery_metrics;
   mutable std::mutex collectables_mutex;
@@ -105,8 +108,9 @@ void gateway::impl::start() {
 
   ctx.guard.sample();  // CPU baseline
   shards[0]->enable_guard_timer();
+  start_dispatch(threads);
   for (auto& s : shards) s->start();
-  disp->start();
+  disp->start();  // no thread on the single-shard path
   started = true;
   if (admin) {
     spdlog::info(
@@ -141,6 +145,29 @@ void gateway::impl::start() {
       opts.recovery_timeout.count());
 }
 
+// One shard: the dispatcher's turns run on its I/O thread (io_dispatch.h), when the consumer
+// can signal records and WS_DISPATCH is not `thread`. Before the shards start.
+void gateway::impl::start_dispatch(unsigned threads) {
+  const char* why = nullptr;
+  if (threads != 1) {
+    why = "one per I/O thread would be more threads, not fewer";
+  } else if (opts.dispatch == dispatch_mode::thread) {
+    why = "WS_DISPATCH=thread";
+  } else {
+    on_io = std::make_unique<io_dispatch>(*disp, consumer, shards[0]->io());
+    if (on_io->start()) {
+      shard* only = shards[0].get();
+      disp->deliver_directly([only](std::span<frame* const> f) { only->drain_frames(f); });
+      spdlog::info("gateway: 1 I/O thread: dispatch on the I/O thread");
+      return;
+    }
+    on_io.reset();
+    why = "the bus consumer cannot signal records";
+  }
+  spdlog::info("gateway: {} I/O thread{}: dispatcher thread ({})", threads, threads == 1 ? "" : "s",
+               why);
+}
+
 void gateway::impl::log_admission() const {
   spdlog::info("gateway: browser origins allowed: {}",
                opts.allowed_origins.empty() ? std::string("any (WS_ALLOWED_ORIGINS unset)")
@@ -163,6 +190,7 @@ void gateway::impl::stop() {
   ctx.stopping.store(true);
   if (admin) admin->close();
   for (auto& s : shards) s->begin_stop();
+  if (on_io) on_io->stop();
   disp->stop();
   if (recovery) recovery->stop();  // waiting clients get "not recovered" (they are closing)
   auto remaining = [this] {
@@ -209,6 +237,7 @@ gateway::gateway(options opts, bus::consumer& consumer,
 
 gateway::~gateway() {
   stop();
+  impl_->on_io.reset();  // before the shards: its timer lives on shard 0's io_context
   impl_->disp.reset();   // before the shards: it holds their inboxes
   impl_->admin.reset();  // before the shards: it uses shard 0's io_context
   impl_->shards.clear();

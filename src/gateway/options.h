@@ -14,6 +14,10 @@ namespace odin::gateway {
 // WS_AUTH: off = tokens are not read; optional = a token is verified when given (anonymous
 // connections get public channels only); required = an upgrade without a valid token is 401.
 enum class auth_mode : uint8_t { off, optional, required };
+
+// WS_DISPATCH: where the bus is read. automatic: on the I/O thread when there is exactly one
+// (io_dispatch.h), else a dispatcher thread; thread: always a dispatcher thread (comparison).
+enum class dispatch_mode : uint8_t { automatic, thread };
 inline std::string_view auth_mode_name(auth_mode m) {
   return m == auth_mode::required ? "required" : m == auth_mode::optional ? "optional" : "off";
 }
@@ -31,6 +35,7 @@ struct options {
   std::string host = "0.0.0.0";  // WS_ADDR host part (":3002" means all interfaces)
   uint16_t port = 3002;          // WS_ADDR port part; 0 = pick a free port (tests)
   unsigned io_threads = 0;       // WS_IO_THREADS; 0 = auto (io_thread_count.h)
+  dispatch_mode dispatch = dispatch_mode::automatic;  // WS_DISPATCH
 
   std::size_t max_connections = 12000;  // WS_MAX_CONNECTIONS: HTTP 503 past it
   double cpu_reject_threshold =

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/thread_name.h"
 #include "model/channel.h"
 
 namespace odin::gateway {
@@ -13,7 +14,10 @@ recovery_worker::recovery_worker(bus::replayer& replayer, std::size_t max_events
     : replayer_(replayer), max_events_(max_events), timeout_(timeout) {}
 
 void recovery_worker::start() {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("odin-recovery");
+    run();
+  });
 }
 
 void recovery_worker::stop() {

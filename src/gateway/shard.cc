@@ -9,6 +9,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "common/thread_name.h"
 #include "gateway/http_connection.h"
 #include "gateway/private_channel.h"
 #include "gateway/session.h"
@@ -66,7 +67,10 @@ void shard::listen(const tcp::endpoint& endpoint) {
 void shard::start() {
   do_accept();
   if (guard_enabled_) arm_guard_timer();
-  thread_ = std::thread([this] { io_.run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("odin-io-" + std::to_string(id_));
+    io_.run();
+  });
 }
 
 void shard::begin_stop() {
@@ -167,6 +171,14 @@ void shard::drain() {
   }
   flush_dirty();
   if (!inbox_.empty()) inbox_.wake();  // more than one turn's worth: continue in a new turn
+}
+
+void shard::drain_frames(std::span<frame* const> frames) {
+  {
+    const auto walking = services_.index_.iterate();  // as in drain()
+    for (frame* f : frames) deliver(f);
+  }
+  flush_dirty();
 }
 
 // Per session, Nagle-like: a session not written within the last flush_interval is written

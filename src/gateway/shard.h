@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -65,6 +66,9 @@ class shard {
   std::size_t session_count() const { return session_count_.load(std::memory_order_acquire); }
 
   shard_inbox& inbox() { return inbox_; }
+  // Shard thread, the single-shard path (io_dispatch.h): one drain turn over frames rendered
+  // on this thread (one reference each, taken over), without the inbox.
+  void drain_frames(std::span<frame* const> frames);
   const shard_stats& stats() const { return services_.stats_; }
 
   // --- shard thread only (HTTP connections; a session sees only services())

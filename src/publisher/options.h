@@ -31,6 +31,10 @@ struct options {
   // request that would pass it gets 503 "queue_full" at once, nothing enqueued.
   std::size_t queue_high_watermark = 50000;
   unsigned io_threads = 1;
+  // Not a setting: `odin dev` sets it so the HTTP threads yield the CPU to the gateway's
+  // fan-out in the same process (SCHED_BATCH + nice 10, as the simulator: sim/thread_priority.h;
+  // measured with bench/thread_cpu.py: under POST /events they wake ~75 times/s otherwise).
+  bool background_priority = false;
   std::size_t max_connections = 1024;  // more get 503 and are closed
   // PUBLISHER_STRICT_SCHEMAS: refuse events with fields their schema does not declare
   // (default: pass them through, count them in publisher_unknown_fields_total).

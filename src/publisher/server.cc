@@ -12,10 +12,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "common/thread_name.h"
 #include "http/listener.h"
 #include "publisher/connection.h"
 #include "publisher/metered_producer.h"
 #include "publisher/server_context.h"
+#include "sim/thread_priority.h"
 
 namespace odin::publisher {
 namespace asio = boost::asio;
@@ -92,7 +94,12 @@ void server::impl::start() {
   }
   accept(*acceptor_, admin ? http::listener::public_port : http::listener::both);
   const unsigned n = std::max(1u, o.io_threads);
-  for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { ioc_->run(); });
+  for (unsigned i = 0; i < n; ++i)
+    threads_.emplace_back([this, background = o.background_priority] {
+      name_this_thread("odin-pub-http");
+      if (background) sim::lower_current_thread_priority();
+      ioc_->run();
+    });
   started_ = true;
   spdlog::info("publisher: HTTP API on {}:{} ({} I/O threads); {}", o.host, port_, n,
                o.strict_schemas

@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/thread_name.h"
 #include "model/channel.h"
 #include "sim/event_factory.h"
 #include "sim/event_mix.h"
@@ -66,8 +67,10 @@ result<void, start_error> simulator::start(double rate, std::vector<std::string>
   rate_.store(rate);
   tokens_.store(tokens.size());
   stop_requested_.store(false);
-  thread_ = std::thread(
-      [this, rate, seed, t = std::move(tokens)]() mutable { run(rate, std::move(t), seed); });
+  thread_ = std::thread([this, rate, seed, t = std::move(tokens)]() mutable {
+    name_this_thread("odin-sim");
+    run(rate, std::move(t), seed);
+  });
   running_.store(true, std::memory_order_release);
   return success();
 }

@@ -116,6 +116,37 @@ TEST(MemoryBus, OffsetsAreContiguousPerPartition) {
   EXPECT_EQ(next_social, 500);
 }
 
+// consumer::set_notify: the hook runs after every append until removed (a caller polling from
+// its own loop, src/gateway/io_dispatch.h); a zero-timeout poll returns at once either way.
+TEST(MemoryBus, NotifyRunsAfterEveryAppendUntilRemoved) {
+  memory_bus bus({});
+  auto c = bus.make_consumer();
+  auto other = bus.make_consumer();
+  auto p = bus.make_producer();
+  std::atomic<int> calls{0};
+  std::atomic<int> other_calls{0};
+  ASSERT_TRUE(c->set_notify([&] { ++calls; }));
+  ASSERT_TRUE(other->set_notify([&] { ++other_calls; }));
+  for (int i = 0; i < 3; ++i) produce_ok(*p, model::kind::trade, "BTC", std::to_string(i));
+  EXPECT_EQ(calls.load(), 3);
+  EXPECT_EQ(other_calls.load(), 3) << "one hook per consumer";
+  std::size_t handed = 0;
+  const auto n = c->poll(0ms, 10, [&](const record&) { ++handed; });
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n.value(), 3u);
+  EXPECT_EQ(handed, 3u);
+  const auto none = c->poll(0ms, 10, [&](const record&) { ++handed; });
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none.value(), 0u) << "nothing new: a zero timeout does not wait";
+  c->set_notify({});
+  produce_ok(*p, model::kind::trade, "BTC", "after");
+  EXPECT_EQ(calls.load(), 3) << "removed";
+  EXPECT_EQ(other_calls.load(), 4);
+  other.reset();  // its destructor removes its hook
+  produce_ok(*p, model::kind::trade, "BTC", "gone");
+  EXPECT_EQ(other_calls.load(), 4);
+}
+
 TEST(MemoryBus, LagPerPartition) {
   memory_options o;
   o.partitions = 3;

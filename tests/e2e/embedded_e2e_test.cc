@@ -7,6 +7,7 @@
 #include "bus/memory_bus.h"
 #include "e2e/fanout_scenario.h"
 #include "gateway/gateway.h"
+#include "support/test_io_threads.h"
 
 namespace odin::test {
 namespace {
@@ -21,7 +22,7 @@ TEST(EmbeddedE2E, EveryClientGetsExactlyItsChannelsVerbatimAndInOrder) {
   opts.host = "127.0.0.1";
   opts.port = 0;
   opts.auth.public_balances = true;  // not about auth: ALL/balances anonymously
-  opts.io_threads = 2;
+  opts.io_threads = ::odin::test::io_threads_or(2);
   gateway::gateway gw(opts, *consumer, std::make_shared<prometheus::Registry>());
   gw.start();
 

@@ -11,6 +11,7 @@
 #include "bus/memory_replayer.h"
 #include "e2e/recovery_scenario.h"
 #include "gateway/gateway.h"
+#include "support/test_io_threads.h"
 #include "support/ws_client.h"
 
 namespace odin::test {
@@ -48,7 +49,7 @@ class EmbeddedRecovery : public ::testing::Test {
     gateway::options opts;
     opts.host = "127.0.0.1";
     opts.port = 0;
-    opts.io_threads = 2;
+    opts.io_threads = ::odin::test::io_threads_or(2);
     opts.history_size = s.history_size;
     opts.recovery_max_events = s.recovery_max_events;
     i.gw = std::make_unique<gateway::gateway>(opts, *i.consumer,

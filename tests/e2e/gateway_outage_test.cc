@@ -26,6 +26,7 @@
 #include "support/http_client.h"
 #include "support/metrics_text.h"
 #include "support/mock_cluster.h"
+#include "support/test_io_threads.h"
 #include "support/ws_client.h"
 
 namespace odin::test {
@@ -50,7 +51,7 @@ class GatewayOutage : public ::testing::Test {
     gateway::options o;
     o.host = "127.0.0.1";
     o.port = 0;
-    o.io_threads = 2;
+    o.io_threads = ::odin::test::io_threads_or(2);
     o.cpu_reject_threshold = 1000;  // the shared test machine is often busy
     gateway_ =
         std::make_unique<gateway::gateway>(o, *consumer_, std::make_shared<prometheus::Registry>());

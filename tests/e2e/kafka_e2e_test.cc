@@ -17,6 +17,7 @@
 #include "model/bundle.h"
 #include "support/http_client.h"
 #include "support/mock_cluster.h"
+#include "support/test_io_threads.h"
 #include "support/wait_for.h"
 #include "support/ws_client.h"
 
@@ -37,7 +38,7 @@ class KafkaE2E : public ::testing::Test {
     opts.host = "127.0.0.1";
     opts.port = 0;
     opts.auth.public_balances = true;  // not about auth: ALL/balances anonymously
-    opts.io_threads = 2;
+    opts.io_threads = ::odin::test::io_threads_or(2);
     gateway_ = std::make_unique<gateway::gateway>(opts, *consumer_,
                                                   std::make_shared<prometheus::Registry>());
     gateway_->start();

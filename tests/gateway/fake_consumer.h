@@ -1,11 +1,17 @@
 #pragma once
 // A bus::consumer for gateway tests: a queue the test pushes records into. poll() hands them
-// out in push order, nothing while paused; pause()/resume() calls are counted.
+// out in push order, nothing while paused; pause()/resume() calls are counted. set_notify()
+// is supported (push() calls the hook), so a one-shard gateway reads it on its I/O thread;
+// the threads poll() ran on are remembered.
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
+#include <set>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "bus/consumer.h"
@@ -30,6 +36,18 @@ class fake_consumer : public bus::consumer {
           {kind, std::move(key), std::move(value), ingest_us, std::move(idempotency_key)});
     }
     cv_.notify_all();
+    std::lock_guard lock(notify_mutex_);
+    if (notify_) notify_();
+  }
+
+  bool set_notify(std::function<void()> fn) override {
+    std::lock_guard lock(notify_mutex_);
+    notify_ = std::move(fn);
+    return true;
+  }
+  std::size_t poll_threads() const {
+    std::lock_guard lock(mutex_);
+    return poll_threads_.size();
   }
 
   result<std::size_t, bus::bus_error> poll(std::chrono::milliseconds timeout,
@@ -38,6 +56,7 @@ class fake_consumer : public bus::consumer {
     std::vector<stored> batch;
     {
       std::unique_lock lock(mutex_);
+      poll_threads_.insert(std::this_thread::get_id());
       cv_.wait_for(lock, timeout, [&] { return woken_ || (!paused_ && !pending_.empty()); });
       woken_ = false;
       while (!paused_ && !pending_.empty() && batch.size() < max_records) {
@@ -117,6 +136,9 @@ class fake_consumer : public bus::consumer {
   bus::bus_health health_;
   std::atomic<std::size_t> handed_{0};
   std::atomic<bool> ready_{true};
+  std::set<std::thread::id> poll_threads_;
+  std::mutex notify_mutex_;
+  std::function<void()> notify_;
 };
 
 }  // namespace odin::gateway::test

@@ -20,6 +20,7 @@
 #include "protocol/position.h"
 #include "support/http_client.h"
 #include "support/metrics_text.h"
+#include "support/test_io_threads.h"
 #include "support/wait_for.h"
 #include "support/ws_client.h"
 
@@ -29,7 +30,7 @@ inline options test_options() {
   options o;
   o.host = "127.0.0.1";
   o.port = 0;
-  o.io_threads = 2;
+  o.io_threads = ::odin::test::io_threads_or(2);
   o.cpu_reject_threshold = 1000;  // the shared test machine is often busy
   o.guard_interval = std::chrono::milliseconds(50);
   o.handshake_timeout = std::chrono::seconds(2);
