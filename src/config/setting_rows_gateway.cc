@@ -109,6 +109,15 @@ const std::array rows = {
         "turn)",
         [](settings& s, sv v) { s.gateway.flush_interval = parse_duration_us(v, 0us, 100'000us); },
         [](const settings& s) { return format_duration_us(s.gateway.flush_interval); }},
+    setting_row{"WS_FLUSH_MODE", "--flush-mode", gateway_bit, "adaptive|fixed",
+                "adaptive: no coalescing window while an I/O thread keeps up, growing up to "
+                "WS_FLUSH_INTERVAL only when it is saturated; fixed: always WS_FLUSH_INTERVAL",
+                [](settings& s, sv v) {
+                  s.gateway.flush_adaptive = parse_choice(v, {"adaptive", "fixed"}) == "adaptive";
+                },
+                [](const settings& s) {
+                  return std::string(s.gateway.flush_adaptive ? "adaptive" : "fixed");
+                }},
     setting_row{
         "WS_SHARD_INBOX_FRAMES", "--shard-inbox-frames", gateway_bit, "N",
         "frames an I/O thread may have pending before the bus consumer pauses",

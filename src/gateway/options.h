@@ -63,6 +63,10 @@ struct options {
   // for up to this long, then written in one sendmsg; a calm session is written at once
   // (0 = write every session after every drain turn).
   std::chrono::microseconds flush_interval{2000};
+  // WS_FLUSH_MODE: adaptive (true, the default) = the window is 0 while a shard keeps up and
+  // grows up to flush_interval only when it is saturated (flush_window.h); fixed (false) =
+  // always flush_interval.
+  bool flush_adaptive = true;
   // The clock flush coalescing reads ("written less than flush_interval ago"); not a setting:
   // tests inject a manual clock. Empty = std::chrono::steady_clock.
   std::function<std::chrono::steady_clock::time_point()> clock;

@@ -1,5 +1,6 @@
 #include "gateway/probe.h"
 
+#include <algorithm>
 #include <limits>
 #include <string>
 
@@ -117,6 +118,17 @@ void gateway_probe::collect_ws(std::vector<MetricFamily>& out) const {
   add_one(out, "ws_deferred_writes_total",
           "Session writes put off by up to WS_FLUSH_INTERVAL to carry more frames", counter,
           sum(shards_, [](const shard_stats& s) { return s.deferred_writes.value(); }));
+  double window_us = 0;
+  for (const shard_stats* s : shards_) {
+    window_us = std::max(window_us, static_cast<double>(s->flush_window_us.value()));
+  }
+  add_one(out, "ws_flush_window_seconds",
+          "Write-coalescing window now in force (largest over I/O threads; 0 = every turn)", gauge,
+          window_us / 1e6);
+  add_one(out, "ws_flush_window_openings_total",
+          "Times a saturated I/O thread opened its coalescing window (WS_FLUSH_MODE=adaptive)",
+          counter,
+          sum(shards_, [](const shard_stats& s) { return s.flush_window_openings.value(); }));
   add_one(out, "ws_bytes_sent_total", "Bytes written to sockets", counter,
           sum(shards_, [](const shard_stats& s) { return s.bytes_sent.value(); }));
   add_one(out, "ws_write_calls_total", "sendmsg calls that wrote (many frames per call)", counter,

@@ -35,7 +35,8 @@ shard::shard(std::size_t id, context& ctx)
       acceptor_(io_),
       accept_retry_(io_),
       guard_timer_(io_),
-      flush_timer_(io_) {}
+      flush_timer_(io_),
+      window_(ctx.opts.flush_interval, ctx.opts.flush_adaptive, ctx.now()) {}
 
 shard::~shard() {
   join();
@@ -154,6 +155,7 @@ void shard::adopt(tcp::socket socket) {
 
 // Hot path: runs once per burst of records. See the header for the two phases.
 void shard::drain() {
+  const auto start = ctx_.now();
   inbox_.begin_drain();
   std::array<frame*, 64> batch;
   std::size_t frames = 0;
@@ -169,29 +171,32 @@ void shard::drain() {
       frames += n;
     }
   }
-  flush_dirty();
-  if (!inbox_.empty()) inbox_.wake();  // more than one turn's worth: continue in a new turn
+  const bool backlog = !inbox_.empty();
+  flush_dirty(start, backlog);
+  if (backlog) inbox_.wake();  // more than one turn's worth: continue in a new turn
 }
 
 void shard::drain_frames(std::span<frame* const> frames) {
+  const auto start = ctx_.now();
   {
     const auto walking = services_.index_.iterate();  // as in drain()
     for (frame* f : frames) deliver(f);
   }
-  flush_dirty();
+  flush_dirty(start, false);
 }
 
-// Per session, Nagle-like: a session not written within the last flush_interval is written
-// now (a calm client pays no added latency); one written more recently waits in deferred_
-// until the shard's timer, at most flush_interval from now, so a busy client gets one
-// sendmsg per interval carrying everything that arrived in it.
-void shard::flush_dirty() {
-  const auto interval = ctx_.opts.flush_interval;
+// Per session, Nagle-like: a session not written within the current window is written now
+// (a calm client pays no added latency); one written more recently waits in deferred_ until
+// the shard's timer, at most one window from now, so a busy client gets one sendmsg per window
+// carrying everything that arrived in it. The window is 0 until the shard is saturated
+// (flush_window.h), so then every dirty session is written at the end of its turn.
+void shard::flush_dirty(std::chrono::steady_clock::time_point start, bool backlog) {
+  const auto window = window_.current();
   const auto now = ctx_.now();
   std::vector<session*>& dirty = services_.dirty_;
   for (std::size_t i = 0; i < dirty.size(); ++i) {
     session* s = dirty[i];
-    if (interval.count() == 0 || now - s->last_write() >= interval) {
+    if (window.count() == 0 || now - s->last_write() >= window) {
       s->flush();
     } else {
       deferred_.push_back(s);
@@ -201,19 +206,28 @@ void shard::flush_dirty() {
   dirty.clear();
   if (!deferred_.empty() && !flush_armed_) {
     flush_armed_ = true;
-    flush_timer_.expires_after(interval);
+    flush_timer_.expires_after(window);
     flush_timer_.async_wait([this](const boost::system::error_code&) {
       flush_deferred();  // also when cancelled: nothing is left unwritten
     });
   }
+  note_busy(start, backlog);
   post_release();
 }
 
 void shard::flush_deferred() {
+  const auto start = ctx_.now();
   flush_armed_ = false;
   for (std::size_t i = 0; i < deferred_.size(); ++i) deferred_[i]->flush();
   deferred_.clear();
+  note_busy(start, false);
   post_release();
+}
+
+void shard::note_busy(std::chrono::steady_clock::time_point start, bool backlog) {
+  window_.on_turn(start, ctx_.now(), backlog);
+  services_.stats_.flush_window_us.set(window_.current().count());
+  services_.stats_.flush_window_openings.set(static_cast<int64_t>(window_.openings()));
 }
 
 void shard::post_release() {

@@ -8,9 +8,10 @@
 // Drain (one handler per burst): pop frames up to the turn's limits; for each, walk the channel's
 // subscribers and queue the frame on each (session::deliver marks the session dirty once);
 // then flush every dirty session once — one sendmsg of all its pending frames. Writes are
-// coalesced per session: a session written less than options.flush_interval ago waits for
-// the shard's flush timer (at most one interval), so a busy client gets many frames per
-// syscall and a calm one gets each frame at once.
+// coalesced per session: a session written less than the shard's flush window ago waits for
+// the shard's flush timer (at most one window), so a busy client gets many frames per
+// syscall and a calm one gets each frame at once. The window (flush_window.h) is 0 while the
+// shard keeps up and grows towards options.flush_interval only when it is saturated.
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -27,6 +28,7 @@
 #include <boost/unordered/unordered_flat_map.hpp>
 
 #include "gateway/context.h"
+#include "gateway/flush_window.h"
 #include "gateway/session_services.h"
 #include "gateway/shard_frame.h"
 #include "gateway/shard_inbox.h"
@@ -88,10 +90,13 @@ class shard {
   void adopt(boost::asio::ip::tcp::socket socket);
   void drain();
   std::size_t deliver(frame* f);  // returns the subscriber count
-  void flush_dirty();             // end of a drain turn: write now or defer, per session
-  void flush_deferred();          // the flush timer: write every deferred session
-  void post_release();            // schedule release_retired() if anything is retired
-  void release_retired();         // frees removed sessions once no deferred flush names them
+  // End of a drain turn that began at `start`: write now or defer, per session; `backlog`:
+  // frames are still waiting (the turn was cut by its limits).
+  void flush_dirty(std::chrono::steady_clock::time_point start, bool backlog);
+  void flush_deferred();  // the flush timer: write every deferred session
+  void note_busy(std::chrono::steady_clock::time_point start, bool backlog);  // -> window_
+  void post_release();     // schedule release_retired() if anything is retired
+  void release_retired();  // frees removed sessions once no deferred flush names them
   void arm_guard_timer();
 
   context& ctx_;
@@ -106,10 +111,11 @@ class shard {
   boost::asio::steady_timer accept_retry_;
   boost::asio::steady_timer guard_timer_;
   boost::asio::steady_timer flush_timer_;
+  flush_window window_;
   boost::unordered_flat_map<session*, std::shared_ptr<session>> sessions_;
   // Removed sessions wait here until no flush is pending (the dirty list may still name them).
   std::vector<std::shared_ptr<session>> retired_;
-  std::vector<session*> deferred_;  // dirty, written less than flush_interval ago
+  std::vector<session*> deferred_;  // dirty, written less than a window ago
   std::string key_;                 // scratch: a private frame's owner key
   std::atomic<std::size_t> session_count_{0};
   uint16_t port_ = 0;

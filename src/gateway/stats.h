@@ -88,9 +88,11 @@ struct alignas(64) shard_stats {
   local_counter connections_total;  // upgrades accepted
   local_gauge active_connections;
   std::array<local_counter, refusal_count> refused;
-  local_counter messages_sent;    // frames written completely (events + replies)
-  local_counter events_sent;      // of which event frames (deliveries)
-  local_counter deferred_writes;  // session writes put off to the flush timer (coalesced)
+  local_counter messages_sent;        // frames written completely (events + replies)
+  local_counter events_sent;          // of which event frames (deliveries)
+  local_counter deferred_writes;      // session writes put off to the flush timer (coalesced)
+  local_gauge flush_window_us;        // the shard's current coalescing window (flush_window.h)
+  local_gauge flush_window_openings;  // times it left 0 (a counter kept by flush_window)
   local_counter bytes_sent;
   local_counter write_calls;  // sendmsg calls that wrote something
   local_counter slow_client_disconnects;

@@ -1,7 +1,7 @@
-// WS_FLUSH_INTERVAL: a session written less than an interval ago waits for the shard's flush
-// timer. The first event after a quiet interval leaves at once; events that follow within
-// the interval gather and leave together — fewer sendmsg calls, same bytes, same order.
-// "Ago" is read on a manual clock (options::clock) the test moves, so what is asserted does
+// WS_FLUSH_MODE=fixed, WS_FLUSH_INTERVAL: a session written less than an interval ago waits
+// for the shard's flush timer. The first event after a quiet interval leaves at once; events that
+// follow within the interval gather and leave together — fewer sendmsg calls, same bytes, same
+// order. "Ago" is read on a manual clock (options::clock) the test moves, so what is asserted does
 // not depend on how fast this machine runs the test.
 #include <gtest/gtest.h>
 
@@ -20,10 +20,11 @@ using namespace std::chrono_literals;
 
 class FlushCoalescing : public gateway_fixture {
  protected:
-  void start_with(std::chrono::microseconds interval) {
+  void start_with(std::chrono::microseconds interval, bool adaptive = false) {
     options o = test_options();
     o.io_threads = 1;  // one shard: its flush counters are the ones under test
     o.flush_interval = interval;
+    o.flush_adaptive = adaptive;
     o.clock = clock_.function();
     interval_ = interval;
     start(o);
@@ -110,6 +111,22 @@ TEST_F(FlushCoalescing, ZeroIntervalWritesAfterEveryDrainTurn) {
   EXPECT_EQ(metric("ws_write_calls_total") - writes_before, 10);
   EXPECT_EQ(metric("ws_events_sent_total"), 10);
   EXPECT_EQ(metric("ws_deferred_writes_total"), 0);
+}
+
+// WS_FLUSH_MODE=adaptive on a shard with time to spare: the clock stands still, so every
+// drain turn finds the session written "0 s ago" — the fixed window would put each event off
+// to the timer (the test above); the adaptive window is 0 and writes each at once.
+TEST_F(FlushCoalescing, AdaptiveModeWritesEveryTurnWhileTheShardKeepsUp) {
+  start_with(std::chrono::hours(1), true);  // a deferred write would miss the read deadline
+  const double writes_before = metric("ws_write_calls_total");
+  for (int i = 0; i < 10; ++i) {
+    const auto one = push_n(1);
+    ASSERT_EQ(read_all(one), one);
+  }
+  EXPECT_EQ(metric("ws_write_calls_total") - writes_before, 10);
+  EXPECT_EQ(metric("ws_deferred_writes_total"), 0);
+  EXPECT_EQ(metric("ws_flush_window_seconds"), 0);
+  EXPECT_EQ(metric("ws_flush_window_openings_total"), 0);
 }
 
 }  // namespace
