@@ -3,6 +3,9 @@
 // plus a condition variable. Appends take the mutex only when someone is waiting. Consumers
 // polled from an event loop instead register a listener (consumer::set_notify), called on the
 // appending thread after every append; the listeners' mutex is taken only when there are some.
+// A producer's burst (a simulator tick, an HTTP batch) holds a cork: its appends are visible
+// at once, but consumers are woken once, when the cork ends — one consumer turn per burst
+// instead of one per record, each woken consumer preempting the producer (bench/README.md).
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -23,9 +26,36 @@ class append_signal {
   // counted, and then the notify takes the mutex it waits on: no lost wake-up.
   void appended() {
     sequence_.fetch_add(1);
-    if (waiters_.load() > 0) notify_all();
-    if (listener_count_.load() > 0) call_listeners();
+    if (corked_ == this) {
+      cork_pending_ = true;
+      return;
+    }
+    wake();
   }
+
+  // Appends made on this thread while a cork of this signal lives wake consumers once, when
+  // the outermost cork ends. Corks nest; a cork of another signal inside one is a no-op.
+  class cork {
+   public:
+    explicit cork(append_signal& s) : signal_(corked_ == nullptr || corked_ == &s ? &s : nullptr) {
+      if (signal_ == nullptr) return;
+      corked_ = signal_;
+      ++cork_depth_;
+    }
+    ~cork() {
+      if (signal_ == nullptr || --cork_depth_ != 0) return;
+      corked_ = nullptr;
+      if (cork_pending_) {
+        cork_pending_ = false;
+        signal_->wake();
+      }
+    }
+    cork(const cork&) = delete;
+    cork& operator=(const cork&) = delete;
+
+   private:
+    append_signal* signal_;
+  };
 
   // `fn` (cheap, must not append) runs after every append until removed; one per `owner`.
   void set_listener(const void* owner, std::function<void()> fn) {
@@ -52,10 +82,20 @@ class append_signal {
   }
 
  private:
+  void wake() {
+    if (waiters_.load() > 0) notify_all();
+    if (listener_count_.load() > 0) call_listeners();
+  }
+
   void call_listeners() {
     std::lock_guard lock(listeners_mutex_);
     for (const auto& l : listeners_) l.second();
   }
+
+  // This thread's cork: which signal, how deep, whether an append waits for its wake-up.
+  static inline thread_local append_signal* corked_ = nullptr;
+  static inline thread_local int cork_depth_ = 0;
+  static inline thread_local bool cork_pending_ = false;
 
   std::atomic<uint64_t> sequence_{0};
   std::atomic<int> waiters_{0};

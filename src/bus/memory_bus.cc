@@ -17,6 +17,11 @@ class memory_producer final : public producer {
     done(bus_.append(kind, key, value));
   }
 
+  void corked(const std::function<void()>& burst) override {
+    const append_signal::cork cork(bus_.signal());
+    burst();
+  }
+
   std::size_t flush(std::chrono::milliseconds) override { return 0; }
 
  private:

@@ -41,6 +41,11 @@ class producer {
     produce(kind, key, value, std::move(done));
   }
 
+  // Runs `burst` (produce calls made on this thread) as one: a bus that wakes its consumers
+  // per record (the memory bus) wakes them once, after it; others just run it (librdkafka
+  // batches on its own).
+  virtual void corked(const std::function<void()>& burst) { burst(); }
+
   // What the producer knows of its bus right now (fail-fast answers, /health).
   virtual producer_health health() const { return {}; }
 

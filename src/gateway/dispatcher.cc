@@ -62,7 +62,7 @@ std::size_t dispatcher::run_once(std::chrono::milliseconds poll_timeout) {
   }
   now_ = duplicate_window::clock::now();
   auto polled = consumer_.poll(poll_timeout, max_batch, sink_);
-  deliver_batch();
+  deliver_batch(polled && polled.value() >= max_batch);
   if (!polled) {
     if (auto suppressed = error_log_.allow()) {
       spdlog::warn("gateway: bus poll failed: {} ({} more suppressed)",
@@ -118,13 +118,13 @@ void dispatcher::drop(const bus::record& r, drop_reason why) {
   }
 }
 
-void dispatcher::deliver_batch() {
+void dispatcher::deliver_batch(bool more_waiting) {
   const std::size_t shards = inboxes_.size();
   // History first: a frame a shard may deliver is already there for a "since" lookup, so a
   // client subscribing in between gets it from one or the other (no gap).
   if (history_ != nullptr) history_->append(batch_, bus::now_us());
   if (direct_) {
-    if (!batch_.empty()) direct_(batch_);
+    if (!batch_.empty()) direct_(batch_, more_waiting);
     stats_.broadcasts.add(batch_.size());
     batch_.clear();
     return;

@@ -37,8 +37,9 @@ namespace odin::gateway {
 class dispatcher {
  public:
   static constexpr std::size_t max_batch = 256;  // records per poll
-  // Where each poll's frames go instead of the inboxes (one reference each, to release).
-  using direct_sink = std::function<void(std::span<frame* const>)>;
+  // Where each poll's frames go instead of the inboxes (one reference each, to release);
+  // `more_waiting`: the poll was full (max_batch records), so the bus holds more.
+  using direct_sink = std::function<void(std::span<frame* const>, bool more_waiting)>;
 
   // `hist` (optional, must outlive the dispatcher) keeps every frame before shards see it.
   // Records with an idempotency key seen on their topic within `duplicate_window` (at most
@@ -69,7 +70,7 @@ class dispatcher {
   void run();
   void on_record(const bus::record& r);
   void drop(const bus::record& r, drop_reason why);
-  void deliver_batch();
+  void deliver_batch(bool more_waiting);
   bool wait_for_room(shard_inbox& inbox);  // false when stopping
   bool below_low_watermark() const;
   void pause();

@@ -29,8 +29,8 @@ class flush_window {
 
   static constexpr std::chrono::microseconds sample_period{5000};
   static constexpr std::chrono::microseconds min_window{50};
-  static constexpr double grow_load = 0.6;
-  static constexpr double shrink_load = 0.3;
+  static constexpr double grow_load = 0.95;
+  static constexpr double shrink_load = 0.5;
 
   // `adaptive` false: the window is always `max` (WS_FLUSH_MODE=fixed).
   flush_window(duration max, bool adaptive, time_point now);

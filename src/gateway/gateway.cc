@@ -157,7 +157,8 @@ void gateway::impl::start_dispatch(unsigned threads) {
     on_io = std::make_unique<io_dispatch>(*disp, consumer, shards[0]->io());
     if (on_io->start()) {
       shard* only = shards[0].get();
-      disp->deliver_directly([only](std::span<frame* const> f) { only->drain_frames(f); });
+      disp->deliver_directly(
+          [only](std::span<frame* const> f, bool more) { only->drain_frames(f, more); });
       spdlog::info("gateway: 1 I/O thread: dispatch on the I/O thread");
       return;
     }

@@ -176,13 +176,13 @@ void shard::drain() {
   if (backlog) inbox_.wake();  // more than one turn's worth: continue in a new turn
 }
 
-void shard::drain_frames(std::span<frame* const> frames) {
+void shard::drain_frames(std::span<frame* const> frames, bool backlog) {
   const auto start = ctx_.now();
   {
     const auto walking = services_.index_.iterate();  // as in drain()
     for (frame* f : frames) deliver(f);
   }
-  flush_dirty(start, false);
+  flush_dirty(start, backlog);
 }
 
 // Per session, Nagle-like: a session not written within the current window is written now

@@ -69,8 +69,9 @@ class shard {
 
   shard_inbox& inbox() { return inbox_; }
   // Shard thread, the single-shard path (io_dispatch.h): one drain turn over frames rendered
-  // on this thread (one reference each, taken over), without the inbox.
-  void drain_frames(std::span<frame* const> frames);
+  // on this thread (one reference each, taken over), without the inbox; `backlog`: the bus
+  // holds more than this poll took (the shard is behind).
+  void drain_frames(std::span<frame* const> frames, bool backlog = false);
   const shard_stats& stats() const { return services_.stats_; }
 
   // --- shard thread only (HTTP connections; a session sees only services())

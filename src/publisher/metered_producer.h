@@ -26,6 +26,7 @@ class metered_producer final : public bus::producer {
                completion done) override;
   void produce_keyed(model::kind kind, std::string_view key, std::string_view value,
                      std::string_view idempotency_key, completion done) override;
+  void corked(const std::function<void()>& burst) override { inner_.corked(burst); }
   std::size_t flush(std::chrono::milliseconds timeout) override { return inner_.flush(timeout); }
   bus::producer_health health() const override { return inner_.health(); }
 

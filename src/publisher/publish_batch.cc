@@ -28,13 +28,15 @@ void publish_batch::start(bus::producer& producer, std::vector<prepared_event> e
     return;
   }
   auto self = shared_from_this();
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    if (skipped_[i]) continue;
-    const prepared_event& e = events[i];
-    producer.produce_keyed(
-        model::kind_of(e.type), e.token, e.value, e.idempotency_header,
-        [self, i](result<bus::delivery, bus::bus_error> r) { self->complete(i, r); });
-  }
+  producer.corked([&] {  // one consumer wake-up for the batch (bus/producer.h)
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      if (skipped_[i]) continue;
+      const prepared_event& e = events[i];
+      producer.produce_keyed(
+          model::kind_of(e.type), e.token, e.value, e.idempotency_header,
+          [self, i](result<bus::delivery, bus::bus_error> r) { self->complete(i, r); });
+    }
+  });
 }
 
 void publish_batch::complete(std::size_t index, const result<bus::delivery, bus::bus_error>& r) {

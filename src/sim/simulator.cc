@@ -139,9 +139,11 @@ void simulator::run(double rate, std::vector<std::string> tokens, uint64_t seed)
       due = sent + 1;
     }
     const int64_t ts = now_ms();
-    for (; sent < due && !stop_requested_.load(std::memory_order_relaxed); ++sent) {
-      emit(pick_event_type(gen), tokens[pick_token(gen)], ts, gen);
-    }
+    producer_.corked([&] {  // the tick's events wake the consumers once (bus/producer.h)
+      for (; sent < due && !stop_requested_.load(std::memory_order_relaxed); ++sent) {
+        emit(pick_event_type(gen), tokens[pick_token(gen)], ts, gen);
+      }
+    });
     const auto next = start + std::chrono::duration_cast<clock::duration>(seconds_d(sent / rate));
     std::unique_lock lock(wake_mutex_);
     // A relative wait, so that an injected clock paces too (it may not be steady_clock's).

@@ -147,6 +147,53 @@ TEST(MemoryBus, NotifyRunsAfterEveryAppendUntilRemoved) {
   EXPECT_EQ(other_calls.load(), 4);
 }
 
+// producer::corked: a burst's records are readable as they are appended, but the consumers'
+// hooks run once, after the burst (one gateway turn per simulator tick or HTTP batch).
+TEST(MemoryBus, ACorkedBurstWakesConsumersOnceAfterIt) {
+  memory_bus bus({});
+  auto c = bus.make_consumer();
+  auto p = bus.make_producer();
+  std::atomic<int> calls{0};
+  ASSERT_TRUE(c->set_notify([&] { ++calls; }));
+  std::size_t seen_inside = 0;
+  p->corked([&] {
+    for (int i = 0; i < 5; ++i) produce_ok(*p, model::kind::trade, "BTC", std::to_string(i));
+    p->corked([&] { produce_ok(*p, model::kind::trade, "BTC", "nested"); });
+    EXPECT_EQ(calls.load(), 0) << "woken inside the burst (the nested cork ended early?)";
+    const auto n = c->poll(0ms, 100, [&](const record&) { ++seen_inside; });
+    ASSERT_TRUE(n);
+  });
+  EXPECT_EQ(seen_inside, 6u) << "a corked record must be readable at once";
+  EXPECT_EQ(calls.load(), 1);
+  p->corked([] {});  // nothing appended: no wake-up
+  EXPECT_EQ(calls.load(), 1);
+  produce_ok(*p, model::kind::trade, "BTC", "plain");
+  EXPECT_EQ(calls.load(), 2) << "after the cork, one wake-up per append again";
+}
+
+// A cork holds only its own bus: appends to another bus inside it wake that bus's consumers
+// at once, and its own wake-up still comes at its end.
+TEST(MemoryBus, ACorkHoldsOnlyItsOwnBus) {
+  memory_bus a({});
+  memory_bus b({});
+  auto ca = a.make_consumer();
+  auto cb = b.make_consumer();
+  auto pa = a.make_producer();
+  auto pb = b.make_producer();
+  std::atomic<int> a_calls{0};
+  std::atomic<int> b_calls{0};
+  ASSERT_TRUE(ca->set_notify([&] { ++a_calls; }));
+  ASSERT_TRUE(cb->set_notify([&] { ++b_calls; }));
+  pa->corked([&] {
+    produce_ok(*pa, model::kind::trade, "BTC", "a1");
+    pb->corked([&] { produce_ok(*pb, model::kind::trade, "BTC", "b1"); });
+    produce_ok(*pb, model::kind::trade, "BTC", "b2");
+    EXPECT_EQ(b_calls.load(), 2);
+    EXPECT_EQ(a_calls.load(), 0);
+  });
+  EXPECT_EQ(a_calls.load(), 1);
+}
+
 TEST(MemoryBus, LagPerPartition) {
   memory_options o;
   o.partitions = 3;

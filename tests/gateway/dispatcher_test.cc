@@ -132,3 +132,30 @@ TEST(Dispatcher, StopReturnsWhileBlockedOnAFullInbox) {
 
 }  // namespace
 }  // namespace odin::gateway
+
+namespace odin::gateway {
+namespace {
+
+// The single-shard path: each poll's frames go to the sink, which learns whether the poll was
+// full (the bus holds more: the I/O thread is behind, flush_window.h opens its window).
+TEST(Dispatcher, TheDirectSinkLearnsWhenAPollLeftRecordsWaiting) {
+  fake_consumer consumer;
+  dispatcher d(consumer, {});
+  std::vector<std::pair<std::size_t, bool>> turns;
+  d.deliver_directly([&](std::span<frame* const> frames, bool more) {
+    turns.emplace_back(frames.size(), more);
+    for (frame* f : frames) f->release();
+  });
+  const std::size_t total = dispatcher::max_batch + 10;
+  for (std::size_t i = 0; i < total; ++i) {
+    consumer.push(kind::trade, "BTC", event_value(kind::trade, "BTC", std::to_string(i)),
+                  static_cast<int64_t>(i));
+  }
+  for (int i = 0; i < 10 && consumer.handed() < total; ++i) d.run_once(50ms);
+  ASSERT_EQ(turns.size(), 2u);
+  EXPECT_EQ(turns[0], std::make_pair(dispatcher::max_batch, true));
+  EXPECT_EQ(turns[1], std::make_pair(std::size_t{10}, false));
+}
+
+}  // namespace
+}  // namespace odin::gateway

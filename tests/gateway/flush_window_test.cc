@@ -45,33 +45,33 @@ TEST_F(FlushWindow, FixedModeIsAlwaysTheMaximumWhateverTheLoad) {
 
 TEST_F(FlushWindow, AShardThatKeepsUpNeverOpensIt) {
   flush_window w(max_window, true, now_);
-  run(w, 500us, 1000us, 200ms);  // 50 %: under grow_load
+  run(w, 900us, 1000us, 200ms);  // 90 %: under grow_load
   EXPECT_EQ(w.current(), 0us);
   EXPECT_EQ(w.openings(), 0u);
 }
 
 TEST_F(FlushWindow, ASaturatedShardDoublesItEachSamplePeriodUpToTheMaximum) {
   flush_window w(max_window, true, now_);
-  run(w, 800us, 1000us, flush_window::sample_period);  // 80 %
+  run(w, 980us, 1000us, flush_window::sample_period);  // 98 %
   EXPECT_EQ(w.current(), flush_window::min_window);
-  run(w, 800us, 1000us, flush_window::sample_period);
+  run(w, 980us, 1000us, flush_window::sample_period);
   EXPECT_EQ(w.current(), 2 * flush_window::min_window);
-  run(w, 800us, 1000us, 200ms);
+  run(w, 980us, 1000us, 200ms);
   EXPECT_EQ(w.current(), max_window);
   EXPECT_EQ(w.openings(), 1u);
 }
 
 TEST_F(FlushWindow, AModerateLoadKeepsTheWindowItHas) {
   flush_window w(max_window, true, now_);
-  run(w, 900us, 1000us, 200ms);
+  run(w, 980us, 1000us, 200ms);
   ASSERT_EQ(w.current(), max_window);
-  run(w, 450us, 1000us, 200ms);  // 45 %: between shrink_load and grow_load
+  run(w, 700us, 1000us, 200ms);  // 70 %: between shrink_load and grow_load
   EXPECT_EQ(w.current(), max_window);
 }
 
 TEST_F(FlushWindow, ALightLoadHalvesItBackToZero) {
   flush_window w(max_window, true, now_);
-  run(w, 900us, 1000us, 200ms);
+  run(w, 980us, 1000us, 200ms);
   ASSERT_EQ(w.current(), max_window);
   run(w, 100us, 1000us, flush_window::sample_period);  // 10 %
   EXPECT_EQ(w.current(), max_window / 2);
@@ -104,7 +104,7 @@ TEST_F(FlushWindow, AZeroMaximumNeverOpens) {
 
 TEST_F(FlushWindow, AMaximumBelowTheFirstStepOpensToTheMaximum) {
   flush_window w(20us, true, now_);
-  run(w, 900us, 1000us, flush_window::sample_period);
+  run(w, 980us, 1000us, flush_window::sample_period);
   EXPECT_EQ(w.current(), 20us);
 }
 
