@@ -96,8 +96,9 @@ struct options {
   // no context takeover both ways, so a compressed event is built once per shard and shared);
   // frames with a payload under WS_COMPRESSION_MIN_BYTES always go uncompressed.
   bool compression = true;
-  std::size_t compression_min_bytes = 256;
-  // zlib level of event frames (1 = fastest; not a setting: see src/gateway/README.md).
+  std::size_t compression_min_bytes = 128;
+  // zlib level of event frames (not a setting: levels 1-6 give the same bytes on event
+  // envelopes, src/gateway/README.md).
   int compression_level = 1;
 
   std::size_t shard_inbox_frames = 65536;  // frames a shard may have pending before the

@@ -23,8 +23,8 @@ struct shard_frame {
   deflate_state deflate = deflate_state::unknown;
   shard_frame* next_free = nullptr;
   // The compressed variant (whole frame: header with RSV1 + DEFLATE bytes) when `built`. The
-  // node keeps the string's capacity when it goes back to the pool: no allocation per frame
-  // in the steady state.
+  // node keeps the string's capacity (up to 4 KiB) when it goes back to the pool: no
+  // allocation per frame in the steady state.
   std::string deflated;
 
   // The bytes a compressing session gets: the compressed variant once built, else the frame.
@@ -60,6 +60,7 @@ class shard_frame_pool {
     s->f = nullptr;
     s->deflate = shard_frame::deflate_state::unknown;
     s->deflated.clear();
+    if (s->deflated.capacity() > keep_deflated_capacity) std::string().swap(s->deflated);
     s->next_free = free_;
     free_ = s;
     --live_;
@@ -70,6 +71,9 @@ class shard_frame_pool {
 
  private:
   static constexpr std::size_t block_size = 256;
+  // A node keeps a compressed variant's buffer up to this size for the next frame (events
+  // are far smaller); a rare big frame's buffer is given back.
+  static constexpr std::size_t keep_deflated_capacity = 4096;
 
   void grow() {
     auto block = std::make_unique<shard_frame[]>(block_size);

@@ -158,7 +158,7 @@ constexpr std::string_view accepted =
     "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; "
     "client_no_context_takeover\r\n";
 
-// A realistic trade body: the envelope is well past WS_COMPRESSION_MIN_BYTES (256).
+// A trade body: the envelope is well past the tests' WS_COMPRESSION_MIN_BYTES (256).
 const std::string trade_body =
     R"({"price":101.53,"volume":3.25,"side":"buy","amount":329.97,"trader":"0x9f3a2b11c4d5e6f7)"
     R"(a8b9c0d1e2f3a4b5c6d7e8f9","txHash":"0x5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e)"
@@ -174,6 +174,7 @@ class DeflateFlow : public gateway_fixture {
  protected:
   void start_one_shard(options o = test_options()) {
     o.io_threads = 1;  // every client on the same shard
+    o.compression_min_bytes = 256;
     start(o);
   }
 };
