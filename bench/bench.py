@@ -192,6 +192,8 @@ def run_loadtest(args, system, server, lt, tag):
            "--protocol", s["protocol"], "--report", str(report), "--quiet"]
     for pid in server.measured:
         cmd += ["--server-pid", str(pid)]
+    if args.compression:
+        cmd.append("--compression")  # offer permessage-deflate; servers may decline it
     for k, v in lt.items():
         cmd += [f"--{k}", str(v)]
     log(f"{system}: {' '.join(cmd[1:])}".replace(JWT_SECRET, "(secret)"))
@@ -235,6 +237,9 @@ def summarize(r, connections_wanted=None):
     }
     if r.get("odin_events_per_write") is not None:
         row["events_per_write"] = r["odin_events_per_write"]
+    if e.get("wire_bytes") and e.get("received_all"):  # bytes read per event frame, any phase
+        row["wire_bytes_per_event"] = round(e["wire_bytes"] / e["received_all"], 1)
+        row["inflated"] = e.get("inflated", 0)
     if "publisher_cpu_seconds_whole_run" in r:
         row["publisher_cpu_s"] = round(r["publisher_cpu_seconds_whole_run"], 2)
     return row
@@ -810,6 +815,10 @@ def parse_args():
     ap.add_argument("--s6-duration", type=float)
     ap.add_argument("--auth", action="store_true",
                     help="realistic: also run Odin with every client authenticated (row odin+auth)")
+    ap.add_argument("--compression", action="store_true",
+                    help="the load tester offers permessage-deflate (like browsers) and inflates "
+                         "what comes compressed; Odin accepts it under WS_COMPRESSION=on, a peer "
+                         "that does not support it answers plain. Reports gain wire_bytes")
     a = ap.parse_args()
     q = a.quick
     a.s1 = {"clients": a.s1_clients or (500 if q else 10000), "rate": a.s1_rate or (500 if q else 2000),

@@ -9,6 +9,7 @@ find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(OpenSSL REQUIRED)
+find_package(ZLIB REQUIRED)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka++ rdkafka)
 pkg_check_modules(AVRO REQUIRED IMPORTED_TARGET avro-c)  # Avro C 1.11 (libavro-dev): src/verify
 

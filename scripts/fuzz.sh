@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${FUZZ_SECONDS:-20}"
-targets=(client_protocol ws_codec jwt ingest subscription_index)
+targets=(client_protocol ws_codec ws_inflate jwt ingest subscription_index)
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz --target "${targets[@]/#/fuzz_}"

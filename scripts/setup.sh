@@ -8,6 +8,7 @@ PACKAGES=(
   libspdlog-dev libfmt-dev libcli11-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium
   prometheus python3-yaml libavro-dev
+  zlib1g-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -84,6 +84,9 @@ void add_flags(CLI::App& cmd, loadtest_flags& f) {
   cmd.add_option("--max-failed", f.checks.max_failed,
                  "Exit 1 if more connections failed to set up");
   cmd.add_flag("--quiet", f.quiet, "No live line");
+  cmd.add_flag("--compression", f.o.compression,
+               "Offer permessage-deflate (RFC 7692) like a browser and inflate compressed "
+               "messages; the report's wire bytes then count compressed bytes");
   cmd.add_option("--reconnect-percent", o.reconnect_percent,
                  "Reconnect scenario (odin): every --reconnect-every s, X % of the clients (at "
                  "random, seeded) drop and reconnect with since = the last pos per channel");

@@ -181,6 +181,20 @@ const std::array rows = {
         "deadline of a recovery read from the bus; past it the channel is recovered:false",
         [](settings& s, sv v) { s.gateway.recovery_timeout = parse_duration(v, 10ms, 5min); },
         [](const settings& s) { return dur(s.gateway.recovery_timeout); }},
+    // Gateway: permessage-deflate (RFC 7692)
+    setting_row{
+        "WS_COMPRESSION", "--ws-compression", gateway_bit, "on|off",
+        "on: accept a client's permessage-deflate offer (events compressed once per I/O "
+        "thread, no context takeover); off: never negotiate it",
+        [](settings& s, sv v) {
+          s.gateway.compression = parse_choice(v, {"on", "off"}) == "on";
+        },
+        [](const settings& s) { return std::string(s.gateway.compression ? "on" : "off"); }},
+    setting_row{
+        "WS_COMPRESSION_MIN_BYTES", "--ws-compression-min-bytes", gateway_bit, "BYTES",
+        "event frames with a smaller JSON payload go uncompressed even to compressing clients",
+        [](settings& s, sv v) { s.gateway.compression_min_bytes = parse_bytes(v, 0, 64 * MiB); },
+        [](const settings& s) { return format_bytes(s.gateway.compression_min_bytes); }},
 };
 
 }  // namespace

@@ -132,6 +132,14 @@ void gateway::impl::start() {
       l.cpu_source, l.memory_bytes >> 20, l.memory_source, opts.idempotency_window.count(),
       opts.idempotency_max_keys);
   spdlog::info("gateway: {}", describe_auth(opts.auth));
+  if (opts.compression) {
+    spdlog::info(
+        "gateway: permessage-deflate offered to clients that ask (WS_COMPRESSION=on): events "
+        "of {}+ payload bytes compressed once per I/O thread, zlib level {}, no context takeover",
+        opts.compression_min_bytes, opts.compression_level);
+  } else {
+    spdlog::info("gateway: permessage-deflate not offered (WS_COMPRESSION=off)");
+  }
   if (opts.auth.public_balances) {
     spdlog::warn(
         "gateway: WS_PUBLIC_BALANCES=true: every user's balances go to anyone who "

@@ -206,7 +206,8 @@ void http_connection::on_upgrade_request() {
   }
   switch (ctx.guard.check()) {  // a refusal below gives `conn` back as it goes out of scope
     case resource_guard::verdict::ok:
-      return upgrade(check.key, std::move(a.slot), std::move(conn), std::move(who).value());
+      return upgrade(check.key, std::move(a.slot), std::move(conn), std::move(who).value(),
+                     ctx.opts.compression && negotiate_deflate(req));
     case resource_guard::verdict::cpu:
       return refuse(refusal::cpu, errc::service_unavailable, "overloaded",
                     "CPU above the reject threshold");
@@ -217,7 +218,7 @@ void http_connection::on_upgrade_request() {
 }
 
 void http_connection::upgrade(std::string_view key, ip_slot slot, connection_slot conn,
-                              identity who) {
+                              identity who, bool deflate) {
   stream_.expires_never();
   shard_.stats().count_answer(path_, 101);
   const auto early = buffer_.data();  // bytes the client sent after its request
@@ -227,7 +228,8 @@ void http_connection::upgrade(std::string_view key, ip_slot slot, connection_slo
   s->hold(std::move(slot));
   s->hold(std::move(conn));
   shard_.add_session(s);
-  s->start(render_switching_protocols(key), early_bytes);
+  if (deflate) s->enable_deflate();
+  s->start(render_switching_protocols(key, deflate), early_bytes);
 }
 
 void http_connection::refuse(refusal reason, errc e, std::string_view code, std::string_view why,

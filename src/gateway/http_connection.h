@@ -50,7 +50,8 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
   void serve_ops(std::string_view path);  // /health, /ready, /metrics
   void on_upgrade_request();
   void serve_asset(const web::asset& page);
-  void upgrade(std::string_view key, ip_slot slot, connection_slot conn, identity who);
+  void upgrade(std::string_view key, ip_slot slot, connection_slot conn, identity who,
+               bool deflate);
   void refuse_unauthorized(const upgrade_denial& d);  // 401, upgrade_auth.h
   void refuse(refusal reason, std::string_view why, http::reply reply);
   void refuse(refusal reason, http::errc e, std::string_view code, std::string_view why,

@@ -96,6 +96,15 @@ struct options {
   uint16_t admin_port = 0;  // 0 with a host = pick a free port (tests)
   auth_options auth;        // WS_AUTH, WS_JWT_*, WS_PUBLIC_BALANCES
 
+  // permessage-deflate (RFC 7692, issue 12): WS_COMPRESSION offers it to clients that ask (with
+  // no context takeover both ways, so a compressed event is built once per shard and shared);
+  // frames with a payload under WS_COMPRESSION_MIN_BYTES always go uncompressed.
+  bool compression = true;
+  std::size_t compression_min_bytes = 128;
+  // zlib level of event frames (not a setting: levels 1-6 give the same bytes on event
+  // envelopes, src/gateway/README.md).
+  int compression_level = 1;
+
   std::size_t shard_inbox_frames = 65536;  // frames a shard may have pending before the
                                            // consumer pauses the bus (backpressure)
 };

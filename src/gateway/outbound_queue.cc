@@ -6,14 +6,14 @@
 
 namespace odin::gateway {
 
-void outbound_queue::push(shard_frame* f) {
-  bytes_ += f->f->size();
-  items_.push_back(item{f, {}, 0});
+void outbound_queue::push(shard_frame* f, bool compressed) {
+  bytes_ += f->bytes(compressed).size();
+  items_.push_back(item{f, {}, 0, compressed});
 }
 
 void outbound_queue::push(std::string bytes) {
   bytes_ += bytes.size();
-  items_.push_back(item{nullptr, std::move(bytes), 0});
+  items_.push_back(item{nullptr, std::move(bytes), 0, false});
 }
 
 std::size_t outbound_queue::gather(iovec* iov, std::size_t max, std::size_t& total) const {
@@ -37,7 +37,7 @@ void outbound_queue::finish(item& it) {
   std::string().swap(it.owned);
 }
 
-std::size_t outbound_queue::push_latest(shard_frame* f) {
+std::size_t outbound_queue::push_latest(shard_frame* f, bool compressed) {
   const std::string_view channel = f->f->channel();
   const std::size_t first = head_ + (head_offset_ > 0 ? 1 : 0);
   std::size_t kept = first;
@@ -57,12 +57,12 @@ std::size_t outbound_queue::push_latest(shard_frame* f) {
   }
   items_.resize(kept);
   if (skipped == 0) {
-    push(f);
+    push(f, compressed);
     return 0;
   }
   // Rendered for this session only, and only when conflation happens: the shared frame
   // cannot carry a count that differs per subscriber.
-  item it{f, render_flagged(*f->f, fmt::format(",\"conflated\":{}", skipped)), skipped};
+  item it{f, render_flagged(*f->f, fmt::format(",\"conflated\":{}", skipped)), skipped, false};
   bytes_ += it.owned.size();
   items_.push_back(std::move(it));
   return removed;

@@ -27,8 +27,9 @@ class outbound_queue {
   outbound_queue(const outbound_queue&) = delete;
   outbound_queue& operator=(const outbound_queue&) = delete;
 
-  // Takes over one holder of `f` (the caller did pool.hold()).
-  void push(shard_frame* f);
+  // Takes over one holder of `f` (the caller did pool.hold()). `compressed`: write its
+  // permessage-deflate variant (f->deflated, built) instead of the frame.
+  void push(shard_frame* f, bool compressed = false);
   void push(std::string bytes);
 
   bool empty() const { return head_ == items_.size(); }
@@ -53,19 +54,23 @@ class outbound_queue {
   // written head item is never touched. Scans the queue: called only while the client is slow
   // (its queue past half of max_queue_bytes). Takes over one holder of `f`; returns the number
   // of queued events it removed (the ws_conflated_events_total increment).
-  std::size_t push_latest(shard_frame* f);
+  // `compressed` as for push(); a conflated rendering always goes uncompressed.
+  std::size_t push_latest(shard_frame* f, bool compressed = false);
 
   void clear();
 
  private:
   // An event holds `shared`; a reply holds `owned`. A conflated event holds both: `shared`
   // names its channel, `owned` is its per-session rendering with "conflated":`skipped`.
+  // `compressed`: the shared frame's permessage-deflate variant is written.
   struct item {
     shard_frame* shared = nullptr;
     std::string owned;
     std::size_t skipped = 0;
+    bool compressed = false;
     std::string_view bytes() const {
-      return shared != nullptr && owned.empty() ? shared->f->bytes() : std::string_view(owned);
+      return shared != nullptr && owned.empty() ? shared->bytes(compressed)
+                                                : std::string_view(owned);
     }
   };
 

@@ -29,6 +29,7 @@ std::vector<MetricFamily> gateway_probe::Collect() const {
   std::vector<MetricFamily> out;
   out.reserve(36);
   collect_bus(out);
+  collect_compression(out);
   collect_health(out);
   collect_ws(out);
   collect_latency(out);
@@ -157,6 +158,24 @@ void gateway_probe::collect_latency(std::vector<MetricFamily>& out) const {
                        "event frame it completed",
                        MetricType::Histogram);
   metrics::add_histogram(f, shards_, &shard_stats::delivery_latency);
+}
+
+// permessage-deflate (RFC 7692): compression is once per frame per shard, so
+// bytes_out / bytes_in is the ratio and compressed_frames / ws_broadcasts_total the share.
+void gateway_probe::collect_compression(std::vector<MetricFamily>& out) const {
+  constexpr auto counter = MetricType::Counter;
+  add_one(out, "ws_deflate_connections_total", "Connections that negotiated permessage-deflate",
+          counter,
+          sum(shards_, [](const shard_stats& s) { return s.deflate_connections.value(); }));
+  add_one(out, "ws_compressed_frames_total",
+          "Event frames compressed (once per frame per I/O thread, shared by its sessions)",
+          counter, sum(shards_, [](const shard_stats& s) { return s.compressed_frames.value(); }));
+  add_one(out, "ws_compression_bytes_in_total", "Bytes of the event frames compressed", counter,
+          sum(shards_, [](const shard_stats& s) { return s.compression_bytes_in.value(); }));
+  add_one(out, "ws_compression_bytes_out_total", "Bytes of their compressed frames", counter,
+          sum(shards_, [](const shard_stats& s) { return s.compression_bytes_out.value(); }));
+  add_one(out, "ws_inflated_messages_total", "Compressed client messages inflated", counter,
+          sum(shards_, [](const shard_stats& s) { return s.inflated_messages.value(); }));
 }
 
 }  // namespace odin::gateway

@@ -30,6 +30,7 @@ class gateway_probe : public prometheus::Collectable {
   void collect_health(std::vector<prometheus::MetricFamily>& out) const;
   void collect_ws(std::vector<prometheus::MetricFamily>& out) const;
   void collect_latency(std::vector<prometheus::MetricFamily>& out) const;
+  void collect_compression(std::vector<prometheus::MetricFamily>& out) const;
 
   const bus::consumer& consumer_;
   const dispatcher_stats& dispatcher_;

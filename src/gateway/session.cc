@@ -48,6 +48,12 @@ void session::report_queue_bytes() {
   queued_bytes_reported_ = now;
 }
 
+void session::enable_deflate() {
+  deflate_ = true;
+  parser_.allow_compressed(true);
+  shard_.stats().deflate_connections.add();
+}
+
 void session::start(std::string handshake, std::string_view early) {
   boost::system::error_code ec;
   socket_.native_non_blocking(true, ec);
@@ -68,9 +74,10 @@ void session::deliver(shard_frame* f) {
   if (!latest_.empty() && latest_.contains(f->f->channel())) {
     queue_latest(f);
   } else {
-    if (over_queue_limit(f->f->size())) return;
+    const bool z = deflate_ && shard_.compressed(f);
+    if (over_queue_limit(f->bytes(z).size())) return;
     shard_.pool().hold(f);
-    queue_.push(f);
+    queue_.push(f, z);
   }
   report_queue_bytes();
   if (!dirty_) {
@@ -84,10 +91,16 @@ void session::deliver(shard_frame* f) {
 // most one frame per conflatable channel beyond the half mark.
 void session::queue_latest(shard_frame* f) {
   shard_.pool().hold(f);
-  if (queue_.bytes() <= shard_.ctx().opts.max_queue_bytes / 2) return queue_.push(f);
-  if (const std::size_t removed = queue_.push_latest(f); removed > 0) {
+  const bool z = deflate_ && shard_.compressed(f);
+  if (queue_.bytes() <= shard_.ctx().opts.max_queue_bytes / 2) return queue_.push(f, z);
+  if (const std::size_t removed = queue_.push_latest(f, z); removed > 0) {
     shard_.stats().conflated_events.add(removed);
   }
+}
+
+// Replayed and held live frames (session_recovery.cc): compressed like live ones.
+void session::push_event(shard_frame* f) {
+  queue_.push(f, deflate_ && shard_.compressed(f));
 }
 
 void session::send_owned(std::string bytes) {
@@ -248,6 +261,7 @@ void session::consume_input(std::string_view input) {
       case ws::parse_status::need_more:
         return;
       case ws::parse_status::message_ready:
+        if (m.compressed && !inflate(m)) return;
         on_message(m);
         break;
       case ws::parse_status::protocol_error:
@@ -258,6 +272,25 @@ void session::consume_input(std::string_view input) {
         return close(ws::close_code::message_too_big, "message too big", true);
     }
   }
+}
+
+// A compressed client message (RFC 7692): inflated within max_message_bytes; past it is the
+// same 1009 as an oversized frame, bad DEFLATE data is 1007.
+bool session::inflate(ws::message& m) {
+  switch (shard_.inflate(m.payload, m.payload)) {
+    case ws::inflate_status::ok:
+      m.compressed = false;
+      return true;
+    case ws::inflate_status::too_big:
+      if (state_ != state::open) teardown();
+      close(ws::close_code::message_too_big, "message too big", true);
+      return false;
+    case ws::inflate_status::corrupt:
+      if (state_ != state::open) teardown();
+      close(ws::close_code::invalid_payload, "invalid compressed data", true);
+      return false;
+  }
+  return false;
 }
 
 void session::on_message(const ws::message& m) {

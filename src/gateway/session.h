@@ -53,6 +53,10 @@ class session : public std::enable_shared_from_this<session> {
   session(const session&) = delete;
   session& operator=(const session&) = delete;
 
+  // The upgrade negotiated permessage-deflate (RFC 7692; before start()): event frames go out
+  // compressed (built once per shard, shared), client messages may arrive compressed.
+  void enable_deflate();
+
   // `handshake` (the 101 response) is written first; `early` are bytes the client sent right
   // after its upgrade request (already read by the HTTP parser).
   void start(std::string handshake, std::string_view early);
@@ -93,6 +97,8 @@ class session : public std::enable_shared_from_this<session> {
   void on_readable(const boost::system::error_code& ec);
   void consume_input(std::string_view input);
   void on_message(const protocol::ws::message& m);
+  bool inflate(protocol::ws::message& m);  // false: closed (1009 / 1007)
+  void push_event(shard_frame* f);  // one holder of `f` to the queue, compressed if negotiated
   void on_text(std::string_view text);
   void apply_subscribe(const protocol::request& req);
   // Recovery and snapshots (session_recovery.cc).
@@ -153,6 +159,7 @@ class session : public std::enable_shared_from_this<session> {
   int64_t queued_bytes_reported_ = 0;  // this session's share of the shard's queue gauge
   state state_ = state::open;
   bool dirty_ = false;
+  bool deflate_ = false;  // permessage-deflate negotiated
   bool write_waiting_ = false;
   bool shut_down_ = false;    // shutdown(send) done after our close frame
   bool peer_closed_ = false;  // the client sent its close frame first

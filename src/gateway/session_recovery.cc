@@ -146,7 +146,7 @@ void session::push_replayed(frame* f) {
   if (!may_read(*f)) return f->release();  // another user's balance: never replayed
   shard_frame* sf = shard_.pool().adopt(f);
   if (state_ != state::open || over_queue_limit(f->size())) return shard_.pool().drop(sf);
-  queue_.push(sf);
+  push_event(sf);
 }
 
 void session::finish_catch_up() {
@@ -166,7 +166,7 @@ void session::finish_catch_up() {
     if (!c.snapshot.empty()) send_owned(std::move(c.snapshot));
     for (shard_frame* sf : c.live) {
       if (state_ == state::open && sf->f->offset() > c.after) {
-        queue_.push(sf);  // the holder moves to the queue
+        push_event(sf);  // the holder moves to the queue
       } else {
         shard_.pool().drop(sf);  // a duplicate of a replayed event (or closing)
       }

@@ -11,7 +11,31 @@ constexpr std::size_t read_buffer_bytes = 64 * 1024;
 }  // namespace
 
 session_services::session_services(shard& owner, context& ctx, boost::asio::io_context& io)
-    : owner_(owner), ctx_(ctx), io_(io), read_buffer_(read_buffer_bytes) {}
+    : owner_(owner),
+      ctx_(ctx),
+      io_(io),
+      read_buffer_(read_buffer_bytes),
+      deflater_(ctx.opts.compression_level) {}
+
+void session_services::build_deflated(shard_frame& sf) {
+  sf.deflate = shard_frame::deflate_state::plain;
+  const frame& f = *sf.f;
+  if (f.payload().size() < ctx_.opts.compression_min_bytes) return;
+  if (!deflater_.compress_frame(f.payload(), sf.deflated)) return sf.deflated.clear();
+  if (sf.deflated.size() >= f.size()) return sf.deflated.clear();  // did not shrink
+  sf.deflate = shard_frame::deflate_state::built;
+  stats_.compressed_frames.add();
+  stats_.compression_bytes_in.add(f.size());
+  stats_.compression_bytes_out.add(sf.deflated.size());
+}
+
+protocol::ws::inflate_status session_services::inflate(std::string_view compressed,
+                                                       std::string_view& out) {
+  const auto status = inflater_.inflate_message(compressed, ctx_.opts.max_message_bytes, inflated_);
+  if (status == protocol::ws::inflate_status::ok) stats_.inflated_messages.add();
+  out = inflated_;
+  return status;
+}
 
 bool session_services::subscribe(session& s, std::string_view channel, bool latest) {
   const bool fresh = s.channels_.insert(channel);

@@ -23,6 +23,8 @@
 #include "gateway/stats.h"
 #include "gateway/subscription_index.h"
 #include "gateway/upgrade_auth.h"
+#include "protocol/ws_deflate.h"
+#include "protocol/ws_inflate.h"
 
 namespace odin::gateway {
 
@@ -48,6 +50,18 @@ class session_services {
   // Written by the shard's flush at the end of the drain turn (the session marks itself once).
   void mark_dirty(session* s) { dirty_.push_back(s); }
 
+  // permessage-deflate: true when `sf` goes out compressed (sf->deflated). The first session
+  // that negotiated deflate and is delivered `sf` on this shard builds the variant (one deflate
+  // call per frame per shard, shared by every compressing session); a payload under
+  // options.compression_min_bytes, or one that does not shrink, stays plain.
+  bool compressed(shard_frame* sf) {
+    if (sf->deflate == shard_frame::deflate_state::unknown) build_deflated(*sf);
+    return sf->deflate == shard_frame::deflate_state::built;
+  }
+  // A client's compressed message (RFC 7692), inflated into shard scratch bounded by
+  // options.max_message_bytes; `out` is valid until the next call.
+  protocol::ws::inflate_status inflate(std::string_view compressed, std::string_view& out);
+
   // Adds `channel` to `s` (false: held already; nothing changes then but the mode). The last
   // subscribe of a channel sets its mode: `latest` ("mode": "latest", conflated) or exact.
   bool subscribe(session& s, std::string_view channel, bool latest);
@@ -65,6 +79,8 @@ class session_services {
  private:
   friend class shard;
 
+  void build_deflated(shard_frame& sf);
+
   shard& owner_;
   context& ctx_;
   boost::asio::io_context& io_;  // the shard's (constructed after this object; used after)
@@ -73,7 +89,10 @@ class session_services {
   subscription_index<session> index_;
   std::vector<session*> dirty_;
   std::vector<char> read_buffer_;
-  std::string key_;  // scratch: a private channel's index key
+  std::string key_;                  // scratch: a private channel's index key
+  protocol::ws::deflater deflater_;  // zlib state allocated on first use only
+  protocol::ws::inflater inflater_;
+  std::string inflated_;  // scratch: the last inflated client message
 };
 
 }  // namespace odin::gateway

@@ -6,6 +6,7 @@
 // Shard thread only.
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "gateway/frame.h"
@@ -13,9 +14,23 @@
 namespace odin::gateway {
 
 struct shard_frame {
+  // permessage-deflate: whether this shard compressed the frame yet (the first delivery to a
+  // session that negotiated it decides; session_services::deflated()).
+  enum class deflate_state : uint8_t { unknown, built, plain };
+
   frame* f = nullptr;
   uint32_t holders = 0;
+  deflate_state deflate = deflate_state::unknown;
   shard_frame* next_free = nullptr;
+  // The compressed variant (whole frame: header with RSV1 + DEFLATE bytes) when `built`. The
+  // node keeps the string's capacity (up to 4 KiB) when it goes back to the pool: no
+  // allocation per frame in the steady state.
+  std::string deflated;
+
+  // The bytes a compressing session gets: the compressed variant once built, else the frame.
+  std::string_view bytes(bool compressed) const {
+    return compressed ? std::string_view(deflated) : f->bytes();
+  }
 };
 
 class shard_frame_pool {
@@ -43,6 +58,9 @@ class shard_frame_pool {
     if (--s->holders != 0) return;
     s->f->release();
     s->f = nullptr;
+    s->deflate = shard_frame::deflate_state::unknown;
+    s->deflated.clear();
+    if (s->deflated.capacity() > keep_deflated_capacity) std::string().swap(s->deflated);
     s->next_free = free_;
     free_ = s;
     --live_;
@@ -53,6 +71,9 @@ class shard_frame_pool {
 
  private:
   static constexpr std::size_t block_size = 256;
+  // A node keeps a compressed variant's buffer up to this size for the next frame (events
+  // are far smaller); a rare big frame's buffer is given back.
+  static constexpr std::size_t keep_deflated_capacity = 4096;
 
   void grow() {
     auto block = std::make_unique<shard_frame[]>(block_size);

@@ -117,6 +117,14 @@ struct alignas(64) shard_stats {
   void count_answer(http_path p, int status) {
     http_answers[static_cast<std::size_t>(p)][http::status_slot(status)].add();
   }
+
+  // permessage-deflate (RFC 7692): sessions that negotiated it, event frames compressed (once
+  // per shard per frame), their bytes before (whole frame) and after, client messages inflated.
+  local_counter deflate_connections;
+  local_counter compressed_frames;
+  local_counter compression_bytes_in;
+  local_counter compression_bytes_out;
+  local_counter inflated_messages;
 };
 
 // Written by the dispatcher thread.

@@ -86,7 +86,7 @@ void connection::on_connected(const boost::system::error_code& ec) {
   const auto& s = worker_.server();
   write(ws::upgrade_request(s.host, s.endpoint.port(),
                             target_for_client(worker_.opts(), s.target, index_),
-                            ws::websocket_key(index_)));
+                            ws::websocket_key(index_), worker_.opts().compression));
   wait_readable();
 }
 
@@ -120,6 +120,7 @@ void connection::on_readable(const boost::system::error_code& ec) {
     if (rec) {  // EOF or reset: the server went away without (or after) a close frame
       return finish(!closing_by_us_, 1006);
     }
+    worker_.on_wire_bytes(n);
     if (!handle_input(buf.data(), kept + n, buf.size())) return;
     if (state_ == state::done) return;
   }
@@ -191,7 +192,7 @@ std::size_t connection::handle_frames(char* data, std::size_t size, std::size_t 
   std::size_t pos = 0;
   while (pos < size && state_ != state::done) {
     ws::frame_header h;
-    const auto st = ws::read_header(data + pos, size - pos, h);
+    const auto st = ws::read_header(data + pos, size - pos, h, worker_.opts().compression);
     if (st == ws::header_status::need_more) break;
     if (st == ws::header_status::malformed) {
       fail("bad frame");
@@ -202,12 +203,19 @@ std::size_t connection::handle_frames(char* data, std::size_t size, std::size_t 
     const auto len = static_cast<std::size_t>(h.payload_size);
     pos += h.header_size + len;
     if (!h.fin || h.op == ws::opcode::continuation) {
+      if (h.op != ws::opcode::continuation) compressed_message_ = h.compressed;
       message_.append(payload, len);
       if (!h.fin) continue;
       message_.reserve(message_.size() + 64);
       std::string whole = std::move(message_);
       message_.clear();
+      if (compressed_message_ && !handle_compressed(whole.data(), whole.size())) break;
+      if (compressed_message_) continue;
       if (!handle_message(ws::opcode::text, whole.data(), whole.size(), whole.capacity())) break;
+      continue;
+    }
+    if (h.compressed) {
+      if (!handle_compressed(payload, len)) break;
       continue;
     }
     if (!handle_message(h.op, payload, len, capacity - (pos - len))) break;
@@ -236,6 +244,18 @@ bool connection::handle_message(ws::opcode op, char* payload, std::size_t size,
     worker_.note_problem("unreadable message");
   }
   return state_ != state::done;
+}
+
+// A permessage-deflate message: inflated into the thread's scratch (padded for simdjson).
+bool connection::handle_compressed(const char* payload, std::size_t size) {
+  std::string& out = worker_.inflate_scratch();
+  if (!worker_.inflate(std::string_view(payload, size), out)) {
+    fail("bad compressed message");
+    return false;
+  }
+  const std::size_t n = out.size();
+  out.resize(n + 64);  // simdjson reads up to 64 bytes past the end
+  return handle_message(ws::opcode::text, out.data(), n, out.size());
 }
 
 void connection::on_server_close(const char* payload, std::size_t size) {

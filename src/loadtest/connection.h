@@ -71,6 +71,7 @@ class connection final : public message_sink {
   std::size_t handle_handshake(std::string_view data);
   std::size_t handle_frames(char* data, std::size_t size, std::size_t capacity);
   bool handle_message(ws::opcode op, char* payload, std::size_t size, std::size_t readable);
+  bool handle_compressed(const char* payload, std::size_t size);  // false: ended
   void on_server_close(const char* payload, std::size_t size);
   void write(std::string bytes);
   void flush();
@@ -106,6 +107,7 @@ class connection final : public message_sink {
   bool write_active_ = false;
   bool closing_by_us_ = false;
   bool subscribed_ = false;
+  bool compressed_message_ = false;  // the fragmented message in message_ has RSV1
 };
 
 }  // namespace odin::loadtest

@@ -149,6 +149,16 @@ latency_histogram io_worker::take_interval() {
   return out;
 }
 
+// The server's limit on what it accepts is ours on what we inflate: 64 MiB, far past any event.
+bool io_worker::inflate(std::string_view compressed, std::string& out) {
+  constexpr std::size_t max_message = 64 * 1024 * 1024;
+  if (inflater_.inflate_message(compressed, max_message, out) != protocol::ws::inflate_status::ok) {
+    return false;
+  }
+  ++inflated_messages_;
+  return true;
+}
+
 uint32_t io_worker::intern(std::string_view channel) {
   auto it = channel_ids_.find(channel);
   if (it != channel_ids_.end()) return it->second;
@@ -262,6 +272,8 @@ void io_worker::collect(report& r, std::map<std::string, uint64_t>& channel_max)
   }
   r.events.received += received_;
   r.events.received_all += counters_.events.load();
+  r.events.wire_bytes += wire_bytes_;
+  r.events.inflated += inflated_messages_;
   r.events.replies += replies_;
   r.events.request_errors += request_errors_;
   r.events.seq.merge(seq_);

@@ -27,6 +27,7 @@
 #include "loadtest/report.h"
 #include "loadtest/sequence_tracker.h"
 #include "loadtest/subscription_plan.h"
+#include "protocol/ws_inflate.h"
 
 namespace odin::loadtest {
 
@@ -112,6 +113,11 @@ class io_worker {
   void on_recovered(uint32_t recovered, uint32_t not_recovered);
   void on_reconnect_failed(std::string_view reason);
   void on_reply() { ++replies_; }
+  // --compression: bytes read from sockets (the report's wire bytes, any phase), and the
+  // thread's inflater (fresh per message: the server never takes context over).
+  void on_wire_bytes(std::size_t n) { wire_bytes_ += n; }
+  bool inflate(std::string_view compressed, std::string& out);
+  std::string& inflate_scratch() { return inflated_; }
   void on_request_error() { ++request_errors_; }
   void on_attempt() { counters_.attempted.fetch_add(1, std::memory_order_relaxed); }
   void on_established() { counters_.established.fetch_add(1, std::memory_order_relaxed); }
@@ -154,6 +160,10 @@ class io_worker {
   std::map<std::string, uint64_t> failures_;
   std::map<uint16_t, uint64_t> closed_by_server_;
   uint64_t received_ = 0;
+  uint64_t wire_bytes_ = 0;
+  uint64_t inflated_messages_ = 0;
+  protocol::ws::inflater inflater_;
+  std::string inflated_;
   uint64_t replies_ = 0;
   uint64_t request_errors_ = 0;
   int64_t now_us_ = 0;

@@ -53,6 +53,7 @@ struct options {
   uint64_t seed = 1;
   std::vector<int> server_pids;  // processes whose CPU and RSS the report includes
   bool live = true;              // the line each second
+  bool compression = false;      // offer permessage-deflate; inflate RSV1 messages
   std::string report_file;
   // Access tokens on ?token= (client_token.h): minted per client from jwt_secret (sub
   // user-<i>, or user<1 + i % users> when users > 0: the simulator's SIM_USERS ids), or one

@@ -21,6 +21,8 @@ void connection_counts::merge(const connection_counts& o) {
 void event_counts::merge(const event_counts& o) {
   received += o.received;
   received_all += o.received_all;
+  wire_bytes += o.wire_bytes;
+  inflated += o.inflated;
   replies += o.replies;
   request_errors += o.request_errors;
   seq.merge(o.seq);
@@ -115,6 +117,8 @@ nlohmann::json to_json(const report& r) {
         {"per_second", r.events_per_second()},
         {"replies", e.replies},
         {"request_errors", e.request_errors},
+        {"wire_bytes", e.wire_bytes},
+        {"inflated", e.inflated},
         {"loss", e.seq.loss()},
         {"gaps", e.seq.gaps},
         {"tail_loss", e.seq.tail_loss},
@@ -155,6 +159,8 @@ report report_from_json(const nlohmann::json& j) {
   re.received_all = e.at("received_all").get<uint64_t>();
   re.replies = e.at("replies").get<uint64_t>();
   re.request_errors = e.at("request_errors").get<uint64_t>();
+  re.wire_bytes = e.value("wire_bytes", uint64_t{0});  // absent in older reports
+  re.inflated = e.value("inflated", uint64_t{0});
   re.seq.gaps = e.at("gaps").get<uint64_t>();
   re.seq.tail_loss = e.at("tail_loss").get<uint64_t>();
   re.seq.duplicates = e.at("duplicates").get<uint64_t>();
@@ -213,6 +219,12 @@ std::string format_table(const report& r) {
   row("events received",
       fmt::format("{} ({} incl. outside the window)", e.received, e.received_all));
   row("events/s", fmt::format("{:.0f}", r.events_per_second()));
+  if (e.received_all > 0) {
+    row("bytes on the wire",
+        fmt::format("{} ({:.0f} per event{})", e.wire_bytes,
+                    static_cast<double>(e.wire_bytes) / static_cast<double>(e.received_all),
+                    e.inflated > 0 ? fmt::format(", {} messages inflated", e.inflated) : ""));
+  }
   row("latency p50 / p90", ms(h.percentile(50)) + " / " + ms(h.percentile(90)));
   row("latency p99 / p99.9", ms(h.percentile(99)) + " / " + ms(h.percentile(99.9)));
   row("latency max", ms(h.max()));

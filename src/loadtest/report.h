@@ -33,6 +33,8 @@ struct event_counts {
   uint64_t received_all = 0;    // every event frame received, any phase
   uint64_t replies = 0;         // non-event server messages (subscribed, pong ...)
   uint64_t request_errors = 0;  // error replies to our requests
+  uint64_t wire_bytes = 0;      // bytes read from the sockets, any phase (compressed as sent)
+  uint64_t inflated = 0;        // permessage-deflate messages inflated (--compression)
   sequence_counts seq;
   balance_counts balances;  // balances channels' events: own / foreign (balance_check.h)
   void merge(const event_counts& o);

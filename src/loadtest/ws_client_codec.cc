@@ -22,11 +22,12 @@ std::string websocket_key(uint64_t n) {
 }
 
 std::string upgrade_request(std::string_view host, uint16_t port, std::string_view target,
-                            std::string_view key) {
+                            std::string_view key, bool deflate) {
   return fmt::format(
       "GET {} HTTP/1.1\r\nHost: {}:{}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-      "Sec-WebSocket-Key: {}\r\nSec-WebSocket-Version: 13\r\n\r\n",
-      target, host, port, key);
+      "Sec-WebSocket-Key: {}\r\nSec-WebSocket-Version: 13\r\n{}\r\n",
+      target, host, port, key,
+      deflate ? "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n" : "");
 }
 
 namespace {
@@ -104,14 +105,20 @@ void append_close(std::string& out, uint16_t code, uint32_t mask) {
   append_frame(out, opcode::close, std::string_view(payload, 2), mask);
 }
 
-header_status read_header(const char* data, std::size_t size, frame_header& out) {
+header_status read_header(const char* data, std::size_t size, frame_header& out, bool deflate) {
   if (size < 2) return header_status::need_more;
   const auto b0 = static_cast<uint8_t>(data[0]);
   const auto b1 = static_cast<uint8_t>(data[1]);
   namespace pws = protocol::ws;
-  if ((b0 & pws::rsv_bits) != 0 || (b1 & pws::mask_bit) != 0) return header_status::malformed;
+  if ((b1 & pws::mask_bit) != 0) return header_status::malformed;
   out.fin = (b0 & pws::fin_bit) != 0;
   out.op = static_cast<opcode>(b0 & pws::opcode_bits);
+  const uint8_t rsv = b0 & pws::rsv_bits;
+  const bool first_data = out.op == opcode::text || out.op == opcode::binary;
+  if (rsv != 0 && (!deflate || rsv != pws::rsv1_bit || !first_data)) {
+    return header_status::malformed;
+  }
+  out.compressed = rsv != 0;
   const uint8_t len7 = b1 & pws::length7_bits;
   const std::size_t header = 2 + pws::extended_length_bytes(len7);
   if (size < header) return header_status::need_more;

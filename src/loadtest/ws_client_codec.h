@@ -18,8 +18,10 @@ using opcode = ::odin::protocol::ws::opcode;
 // A Sec-WebSocket-Key derived from n (16 bytes, base64): recomputable, so nothing is stored.
 std::string websocket_key(uint64_t n);
 
+// `deflate`: offer permessage-deflate the way browsers do ("permessage-deflate;
+// client_max_window_bits"); this client never compresses what it sends.
 std::string upgrade_request(std::string_view host, uint16_t port, std::string_view target,
-                            std::string_view key);
+                            std::string_view key, bool deflate = false);
 
 enum class handshake_status : uint8_t { incomplete, accepted, refused, malformed };
 struct handshake_result {
@@ -40,9 +42,12 @@ struct frame_header {
   bool fin = true;
   std::size_t header_size = 0;
   uint64_t payload_size = 0;
+  bool compressed = false;  // RSV1: the first frame of a permessage-deflate message
 };
 enum class header_status : uint8_t { need_more, ok, malformed };
-// Reads a server frame header (servers never mask; a masked or RSV frame is malformed).
-header_status read_header(const char* data, std::size_t size, frame_header& out);
+// Reads a server frame header (servers never mask; a masked or RSV frame is malformed, except
+// RSV1 on a data frame when `deflate` was negotiated).
+header_status read_header(const char* data, std::size_t size, frame_header& out,
+                          bool deflate = false);
 
 }  // namespace odin::loadtest::ws

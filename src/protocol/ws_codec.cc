@@ -109,11 +109,18 @@ bool frame_parser::read_header(std::string_view& input) {
 bool frame_parser::check_first_bytes() {
   const uint8_t b0 = header_[0];
   const uint8_t b1 = header_[1];
-  if ((b0 & rsv_bits) != 0) return fail(parse_status::protocol_error);  // no extensions
   if (!is_known_opcode(b0 & opcode_bits)) return fail(parse_status::protocol_error);
   if ((b1 & mask_bit) == 0) return fail(parse_status::protocol_error);  // clients mask
   fin_ = (b0 & fin_bit) != 0;
   op_ = static_cast<opcode>(b0 & opcode_bits);
+  // RSV1 = a compressed message: only negotiated, only on a message's first frame (RFC 7692
+  // §6.1: never on control frames or continuations). RSV2/RSV3 mean nothing to us.
+  const uint8_t rsv = b0 & rsv_bits;
+  const bool first_data = !is_control(op_) && op_ != opcode::continuation;
+  if (rsv != 0 && (rsv != rsv1_bit || !allow_rsv1_ || !first_data)) {
+    return fail(parse_status::protocol_error);
+  }
+  if (first_data) frame_rsv1_ = rsv != 0;
   const uint8_t len7 = b1 & length7_bits;
   if (is_control(op_)) {
     if (!fin_ || len7 > max_control_payload) return fail(parse_status::protocol_error);
@@ -137,6 +144,7 @@ bool frame_parser::start_frame() {
     if (op_ != opcode::continuation) {
       message_.clear();
       message_op_ = op_;
+      message_compressed_ = frame_rsv1_;
     }
     // Decided from the header, before any of the payload is buffered.
     if (size > max_message_bytes_ - message_.size()) return fail(parse_status::too_big);
@@ -169,6 +177,7 @@ parse_status frame_parser::finish_frame(message& out) {
     out.op = op_;
     out.payload = control_;
     out.close_code = 0;
+    out.compressed = false;
     if (op_ == opcode::close) {
       out.close_code = 1005;  // "no status code present"
       if (control_.size() >= 2) {
@@ -190,6 +199,7 @@ parse_status frame_parser::finish_frame(message& out) {
   out.op = message_op_;
   out.payload = complete_;
   out.close_code = 0;
+  out.compressed = message_compressed_;
   return parse_status::message_ready;
 }
 

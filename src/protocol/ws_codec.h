@@ -42,6 +42,9 @@ struct message {
   // them (simdjson::validate_utf8) and closes with 1007; the same holds for close reasons.
   std::string_view payload;
   uint16_t close_code = 0;  // for close frames: the code the client sent (1005 if none)
+  // A data message whose first frame had RSV1 set (permessage-deflate, allowed only after
+  // allow_compressed(true)): `payload` is still DEFLATE bytes; inflate it (ws_inflate.h).
+  bool compressed = false;
 };
 
 enum class parse_status : uint8_t {
@@ -53,7 +56,8 @@ enum class parse_status : uint8_t {
 
 // Incremental parser of client -> server frames: unmasks, reassembles fragmented messages
 // (control frames may interleave), enforces the size limit before buffering.
-// Refused with protocol_error: an unmasked frame, RSV bits set (no extension is negotiated), an
+// Refused with protocol_error: an unmasked frame, RSV bits set (RSV1 is allowed on the first
+// frame of a data message once allow_compressed(true): permessage-deflate), an
 // unknown opcode, a control frame that is fragmented or longer than 125 bytes, a continuation
 // with no message started, a text/binary frame while a fragmented message is in progress, a
 // 64-bit length with its top bit set, a close frame with a 1-byte payload or a close code a
@@ -68,6 +72,9 @@ class frame_parser {
   // Consumes bytes from the front of `input` (advancing it). Returns message_ready with `out`
   // set as soon as one message is complete; the caller loops until need_more.
   parse_status parse(std::string_view& input, message& out);
+
+  // permessage-deflate was negotiated (RFC 7692): RSV1 marks a compressed data message.
+  void allow_compressed(bool on) { allow_rsv1_ = on; }
 
  private:
   enum class state : uint8_t { header, payload, failed };
@@ -90,6 +97,9 @@ class frame_parser {
   std::string control_;      // payload of the current control frame
   opcode message_op_ = opcode::text;
   bool in_message_ = false;  // a fragmented data message is in progress
+  bool allow_rsv1_ = false;
+  bool message_compressed_ = false;  // RSV1 on the first frame of the message in progress
+  bool frame_rsv1_ = false;          // RSV1 on the current (first data) frame
   // current frame
   bool fin_ = false;
   opcode op_ = opcode::text;

@@ -20,6 +20,8 @@ enum class opcode : uint8_t {
 // First byte: FIN, RSV1-3, opcode. Second byte: MASK, 7-bit length.
 inline constexpr uint8_t fin_bit = 0x80;
 inline constexpr uint8_t rsv_bits = 0x70;
+// RSV1: the first frame of a compressed message (permessage-deflate, RFC 7692 §6).
+inline constexpr uint8_t rsv1_bit = 0x40;
 inline constexpr uint8_t opcode_bits = 0x0F;
 inline constexpr uint8_t mask_bit = 0x80;
 inline constexpr uint8_t length7_bits = 0x7F;

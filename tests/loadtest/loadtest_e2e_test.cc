@@ -113,6 +113,64 @@ TEST(LoadtestE2e, DevServerDeliversEveryEventToEveryClient) {
   EXPECT_EQ(dev.wait(10s), 0) << dev.err();
 }
 
+// --compression: the same short run offering permessage-deflate, against a plain run on the
+// same server. The compressing clients must lose nothing, inflate what came compressed, and
+// read fewer bytes per event than the plain ones.
+TEST(LoadtestE2e, CompressingClientsInflateEverythingAndReadFewerBytes) {
+  child_process dev(ODIN_BINARY, {"dev", "--env-file", "/dev/null"},
+                    {{"PATH", "/usr/bin:/bin"},
+                     {"LOG_FORMAT", "text"},
+                     {"LOG_LEVEL", "warn"},
+                     {"WS_ADDR", "127.0.0.1:0"},
+                     {"PORT", "0"},
+                     {"WS_CPU_REJECT_THRESHOLD", "100"},
+                     {"SIM_RATE", std::to_string(sim_rate)},
+                     {"SIM_TOKENS", "AAA,BBB,CCC,DDD"},
+                     {"SIM_SEED", "7"}});
+  const auto printed = printed_port(dev, "WebSocket  ws://127.0.0.1:", 20s);
+  ASSERT_TRUE(printed) << "no port in the banner: " << dev.out() << dev.err();
+  const uint16_t port = *printed;
+  ASSERT_TRUE(healthy(port)) << dev.err();
+
+  auto run = [port](bool compression) {
+    loadtest::options o;
+    o.server = "ws://127.0.0.1:" + std::to_string(port) + "/ws";
+    o.target = 50;
+    o.ramp_rate = 1000;
+    o.duration_s = 3;
+    o.drain_s = 1;
+    o.setup_timeout_s = 10;
+    o.tokens = {"AAA", "BBB", "CCC", "DDD"};
+    o.bundle = "TRADING";
+    o.live = false;
+    o.compression = compression;
+    return loadtest::run(o);
+  };
+  const loadtest::report z = run(true);
+  const loadtest::report p = run(false);
+  for (const loadtest::report* r : {&z, &p}) {
+    EXPECT_EQ(r->connections.subscribed, 50u) << loadtest::format_table(*r);
+    EXPECT_EQ(r->events.seq.loss(), 0u) << loadtest::format_table(*r);
+    EXPECT_EQ(r->events.seq.duplicates, 0u);
+    ASSERT_GT(r->events.received_all, 0u) << loadtest::format_table(*r);
+  }
+  EXPECT_EQ(p.events.inflated, 0u);
+  EXPECT_GT(z.events.inflated, 0u) << loadtest::format_table(z);
+  EXPECT_LE(z.events.inflated, z.events.received_all + z.events.replies);
+  const double z_per_event = static_cast<double>(z.events.wire_bytes) / z.events.received_all;
+  const double p_per_event = static_cast<double>(p.events.wire_bytes) / p.events.received_all;
+  std::printf("wire bytes per event: %.1f compressed (%llu of %llu events inflated), %.1f plain\n",
+              z_per_event, static_cast<unsigned long long>(z.events.inflated),
+              static_cast<unsigned long long>(z.events.received_all), p_per_event);
+  EXPECT_LT(z_per_event, p_per_event);
+  const auto compressed = metric(port, "ws_compressed_frames_total");
+  ASSERT_TRUE(compressed);
+  EXPECT_GT(*compressed, 0);
+
+  dev.signal(SIGTERM);
+  EXPECT_EQ(dev.wait(10s), 0) << dev.err();
+}
+
 TEST(LoadtestE2e, RefusedConnectionsAreCountedAsFailed) {
   const uint16_t port = free_port();  // nothing listens there
   loadtest::options o;

@@ -62,5 +62,40 @@ TEST(WsClientCodec, ReadsServerHeadersOfEverySize) {
   EXPECT_EQ(read_header(masked, 2, h), header_status::malformed);
 }
 
+TEST(WsClientCodec, CompressionOfferIsInTheUpgradeRequestOnlyWhenAsked) {
+  const std::string plain = upgrade_request("127.0.0.1", 3002, "/ws", websocket_key(1));
+  const std::string offering =
+      upgrade_request("127.0.0.1", 3002, "/ws", websocket_key(1), /*deflate=*/true);
+  EXPECT_EQ(plain.find("Sec-WebSocket-Extensions"), std::string::npos);
+  EXPECT_NE(offering.find("\r\nSec-WebSocket-Extensions: permessage-deflate; "
+                          "client_max_window_bits\r\n"),
+            std::string::npos)
+      << offering;
+  EXPECT_EQ(offering.substr(offering.size() - 4), "\r\n\r\n");
+}
+
+TEST(WsClientCodec, Rsv1IsReadOnlyOnDataFramesOfACompressingConnection) {
+  const auto header = [](uint8_t byte0) {
+    return std::string{static_cast<char>(byte0), static_cast<char>(5)};
+  };
+  frame_header h;
+  const std::string text_rsv1 = header(0x80 | 0x40 | 0x1);
+  EXPECT_EQ(read_header(text_rsv1.data(), 2, h), header_status::malformed);  // not negotiated
+  ASSERT_EQ(read_header(text_rsv1.data(), 2, h, true), header_status::ok);
+  EXPECT_TRUE(h.compressed);
+  const std::string first_fragment = header(0x40 | 0x1);
+  ASSERT_EQ(read_header(first_fragment.data(), 2, h, true), header_status::ok);
+  EXPECT_TRUE(h.compressed);
+  EXPECT_FALSE(h.fin);
+  const std::string plain = header(0x81);
+  ASSERT_EQ(read_header(plain.data(), 2, h, true), header_status::ok);
+  EXPECT_FALSE(h.compressed);
+  for (uint8_t bad : {uint8_t{0x80 | 0x40 | 0x0}, uint8_t{0x80 | 0x40 | 0x9},
+                      uint8_t{0x80 | 0x20 | 0x1}, uint8_t{0x80 | 0x60 | 0x1}}) {
+    const std::string f = header(bad);
+    EXPECT_EQ(read_header(f.data(), 2, h, true), header_status::malformed) << int(bad);
+  }
+}
+
 }  // namespace
 }  // namespace odin::loadtest::ws

@@ -55,6 +55,13 @@ bool ws_client::run_until(const bool& done, milliseconds timeout) {
   return false;
 }
 
+void ws_client::offer_deflate() {
+  websocket::permessage_deflate pmd;
+  pmd.client_enable = true;
+  pmd.msg_size_threshold = 0;  // compress every message, however small
+  ws_.set_option(pmd);
+}
+
 int ws_client::connect(std::string_view target, milliseconds timeout) {
   int status = 0;
   bool done = false;
@@ -67,6 +74,7 @@ int ws_client::connect(std::string_view target, milliseconds timeout) {
         }
         ws_.async_handshake(res, host_, std::string(target), [&](beast::error_code) {
           status = static_cast<int>(res.result_int());
+          extensions_ = std::string(res[beast::http::field::sec_websocket_extensions]);
           done = true;
         });
       });

@@ -32,6 +32,12 @@ class ws_client {
   ws_client(const std::string& host, uint16_t port, std::string_view target = "/ws");
   ~ws_client();
 
+  // Offers permessage-deflate in the next connect() (Beast's own implementation: it inflates
+  // compressed frames and compresses every message it sends); call before connect().
+  void offer_deflate();
+  // The Sec-WebSocket-Extensions the server answered (empty when none).
+  const std::string& extensions() const { return extensions_; }
+
   // Handshake on `target`: the HTTP status of the answer (101 on success, 0 on no answer).
   int connect(std::string_view target = "/ws",
               std::chrono::milliseconds timeout = std::chrono::seconds(3));
@@ -80,6 +86,7 @@ class ws_client {
   std::optional<ws_message> ended_;  // the close or error that ended the stream
   bool reading_ = false;             // one async_read stays pending across read() calls
   std::vector<std::string> pongs_;
+  std::string extensions_;
 };
 
 }  // namespace odin::test
