@@ -18,6 +18,7 @@
 #include <string>
 
 #include "gateway/gateway_fixture.h"
+#include "support/raw_deflate.h"
 
 namespace odin::gateway::test {
 namespace {
@@ -25,21 +26,9 @@ namespace {
 using model::kind;
 using namespace std::chrono_literals;
 
-constexpr std::string_view sync_tail{"\x00\x00\xff\xff", 4};
+constexpr std::string_view sync_tail = ::odin::test::deflate_sync_tail;
 
-std::string raw_deflate(std::string_view in) {
-  z_stream z{};
-  EXPECT_EQ(deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(deflateBound(&z, in.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_SYNC_FLUSH);
-  out.resize(out.size() - z.avail_out - sync_tail.size());
-  deflateEnd(&z);
-  return out;
-}
+using ::odin::test::raw_deflate;
 
 std::string raw_inflate(std::string_view in) {
   std::string input(in);

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -35,17 +36,21 @@ std::optional<double> metric(uint16_t port, const std::string& name) {
   return metric_value(http_get(port, "/metrics").body, name);
 }
 
+// `odin dev` on any free ports (read from the banner), the simulator at sim_rate over 4 tokens.
+std::map<std::string, std::string> dev_env() {
+  return {{"PATH", "/usr/bin:/bin"},
+          {"LOG_FORMAT", "text"},
+          {"LOG_LEVEL", "warn"},
+          {"WS_ADDR", "127.0.0.1:0"},
+          {"PORT", "0"},
+          {"WS_CPU_REJECT_THRESHOLD", "100"},
+          {"SIM_RATE", std::to_string(sim_rate)},
+          {"SIM_TOKENS", "AAA,BBB,CCC,DDD"},
+          {"SIM_SEED", "7"}};
+}
+
 TEST(LoadtestE2e, DevServerDeliversEveryEventToEveryClient) {
-  child_process dev(ODIN_BINARY, {"dev", "--env-file", "/dev/null"},
-                    {{"PATH", "/usr/bin:/bin"},
-                     {"LOG_FORMAT", "text"},
-                     {"LOG_LEVEL", "warn"},
-                     {"WS_ADDR", "127.0.0.1:0"},  // any free port: read from the banner
-                     {"PORT", "0"},  // the publisher HTTP API of odin dev: any free port
-                     {"WS_CPU_REJECT_THRESHOLD", "100"},
-                     {"SIM_RATE", std::to_string(sim_rate)},
-                     {"SIM_TOKENS", "AAA,BBB,CCC,DDD"},
-                     {"SIM_SEED", "7"}});
+  child_process dev(ODIN_BINARY, {"dev", "--env-file", "/dev/null"}, dev_env());
   const auto printed = printed_port(dev, "WebSocket  ws://127.0.0.1:", 20s);
   ASSERT_TRUE(printed) << "no port in the banner: " << dev.out() << dev.err();
   const uint16_t port = *printed;
@@ -117,16 +122,7 @@ TEST(LoadtestE2e, DevServerDeliversEveryEventToEveryClient) {
 // same server. The compressing clients must lose nothing, inflate what came compressed, and
 // read fewer bytes per event than the plain ones.
 TEST(LoadtestE2e, CompressingClientsInflateEverythingAndReadFewerBytes) {
-  child_process dev(ODIN_BINARY, {"dev", "--env-file", "/dev/null"},
-                    {{"PATH", "/usr/bin:/bin"},
-                     {"LOG_FORMAT", "text"},
-                     {"LOG_LEVEL", "warn"},
-                     {"WS_ADDR", "127.0.0.1:0"},
-                     {"PORT", "0"},
-                     {"WS_CPU_REJECT_THRESHOLD", "100"},
-                     {"SIM_RATE", std::to_string(sim_rate)},
-                     {"SIM_TOKENS", "AAA,BBB,CCC,DDD"},
-                     {"SIM_SEED", "7"}});
+  child_process dev(ODIN_BINARY, {"dev", "--env-file", "/dev/null"}, dev_env());
   const auto printed = printed_port(dev, "WebSocket  ws://127.0.0.1:", 20s);
   ASSERT_TRUE(printed) << "no port in the banner: " << dev.out() << dev.err();
   const uint16_t port = *printed;

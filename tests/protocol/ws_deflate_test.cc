@@ -8,29 +8,12 @@
 #include "protocol/ws_codec.h"
 #include "protocol/ws_deflate.h"
 #include "protocol/ws_inflate.h"
+#include "support/raw_deflate.h"
 
 namespace odin::protocol::ws {
 namespace {
 
-// An independent raw DEFLATE of `in` (zlib directly): Z_SYNC_FLUSH with the trailing
-// 00 00 ff ff removed (what browsers send), or Z_FINISH kept whole.
-std::string raw_deflate(std::string_view in, int flush = Z_SYNC_FLUSH) {
-  z_stream z{};
-  EXPECT_EQ(deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(deflateBound(&z, in.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, flush);
-  out.resize(out.size() - z.avail_out);
-  deflateEnd(&z);
-  if (flush == Z_SYNC_FLUSH) {
-    EXPECT_EQ(out.substr(out.size() - 4), std::string("\x00\x00\xff\xff", 4));
-    out.resize(out.size() - 4);
-  }
-  return out;
-}
+using ::odin::test::raw_deflate;
 
 // Frame header fields of an unmasked server frame.
 struct header_view {
