@@ -265,13 +265,18 @@ void session::consume_input(std::string_view input) {
         on_message(m);
         break;
       case ws::parse_status::protocol_error:
-        if (state_ != state::open) return teardown();
-        return close(ws::close_code::protocol_error, "protocol error", true);
+        return fail(ws::close_code::protocol_error, "protocol error");
       case ws::parse_status::too_big:
-        if (state_ != state::open) return teardown();
-        return close(ws::close_code::message_too_big, "message too big", true);
+        return fail(ws::close_code::message_too_big, "message too big");
     }
   }
+}
+
+// Bad input from the client: close with `code`, dropping what is queued; while we are already
+// closing there is nobody left to tell, so the connection just ends.
+void session::fail(uint16_t code, std::string_view reason) {
+  if (state_ != state::open) return teardown();
+  close(code, reason, true);
 }
 
 // A compressed client message (RFC 7692): inflated within max_message_bytes; past it is the
@@ -282,12 +287,10 @@ bool session::inflate(ws::message& m) {
       m.compressed = false;
       return true;
     case ws::inflate_status::too_big:
-      if (state_ != state::open) teardown();
-      close(ws::close_code::message_too_big, "message too big", true);
+      fail(ws::close_code::message_too_big, "message too big");
       return false;
     case ws::inflate_status::corrupt:
-      if (state_ != state::open) teardown();
-      close(ws::close_code::invalid_payload, "invalid compressed data", true);
+      fail(ws::close_code::invalid_payload, "invalid compressed data");
       return false;
   }
   return false;

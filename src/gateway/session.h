@@ -97,7 +97,8 @@ class session : public std::enable_shared_from_this<session> {
   void on_readable(const boost::system::error_code& ec);
   void consume_input(std::string_view input);
   void on_message(const protocol::ws::message& m);
-  bool inflate(protocol::ws::message& m);  // false: closed (1009 / 1007)
+  bool inflate(protocol::ws::message& m);             // false: closed (1009 / 1007)
+  void fail(uint16_t code, std::string_view reason);  // bad client input: close (or end)
   void push_event(shard_frame* f);  // one holder of `f` to the queue, compressed if negotiated
   void on_text(std::string_view text);
   void apply_subscribe(const protocol::request& req);
