@@ -209,16 +209,15 @@ std::size_t connection::handle_frames(char* data, std::size_t size, std::size_t 
       message_.reserve(message_.size() + 64);
       std::string whole = std::move(message_);
       message_.clear();
-      if (compressed_message_ && !handle_compressed(whole.data(), whole.size())) break;
-      if (compressed_message_) continue;
-      if (!handle_message(ws::opcode::text, whole.data(), whole.size(), whole.capacity())) break;
+      const bool going = compressed_message_ ? handle_compressed(whole.data(), whole.size())
+                                             : handle_message(ws::opcode::text, whole.data(),
+                                                              whole.size(), whole.capacity());
+      if (!going) break;
       continue;
     }
-    if (h.compressed) {
-      if (!handle_compressed(payload, len)) break;
-      continue;
-    }
-    if (!handle_message(h.op, payload, len, capacity - (pos - len))) break;
+    const bool going = h.compressed ? handle_compressed(payload, len)
+                                    : handle_message(h.op, payload, len, capacity - (pos - len));
+    if (!going) break;
   }
   return pos;
 }
