@@ -11,17 +11,14 @@
 #include <set>
 #include <string>
 
+#include "fuzz_require.h"
 #include "protocol/client_protocol.h"
 
 namespace {
 
 using namespace odin::protocol;
 
-void require(bool ok, const char* what) {
-  if (ok) return;
-  std::fprintf(stderr, "invariant violated: %s\n", what);
-  std::abort();
-}
+using ::odin::fuzz::require;
 
 simdjson::dom::parser& dom_parser() {
   static simdjson::dom::parser parser = [] {

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_require.h"
 #include "model/channel.h"
 #include "model/event_type.h"
 #include "publisher/ingest.h"
@@ -28,11 +29,7 @@ using namespace odin;
 constexpr std::size_t max_batch = 8;
 constexpr int64_t now_ms = 1732280000123;
 
-void require(bool ok, const char* what) {
-  if (ok) return;
-  std::fprintf(stderr, "invariant violated: %s\n", what);
-  std::abort();
-}
+using ::odin::fuzz::require;
 
 const schema::event_schemas& schemas() {
   static const schema::event_schemas s;

@@ -20,6 +20,7 @@
 #include "auth/base64url.h"
 #include "auth/jwt_verifier.h"
 #include "auth/test_keys.h"
+#include "fuzz_require.h"
 
 namespace {
 
@@ -28,11 +29,7 @@ using namespace odin::auth;
 constexpr int64_t now_s = 1'800'000'000;
 const std::string secret = "fuzz-secret-0123456789abcdef0123456789";
 
-void require(bool ok, const char* what) {
-  if (ok) return;
-  std::fprintf(stderr, "invariant violated: %s\n", what);
-  std::abort();
-}
+using ::odin::fuzz::require;
 
 jwt_verifier make_verifier(const std::string& key_secret) {
   static const odin::test::test_key ec = odin::test::test_key::ec_p256();

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_require.h"
 #include "gateway/subscription_index.h"
 
 namespace {
@@ -41,11 +42,7 @@ const std::vector<std::string> fixed_names = {
     "",
     std::string("BTC.trade\0x", 11)};  // a NUL inside: names are sized, not C strings
 
-void require(bool ok, const char* what) {
-  if (ok) return;
-  std::fprintf(stderr, "invariant violated: %s\n", what);
-  std::abort();
-}
+using ::odin::fuzz::require;
 
 class reader {
  public:

@@ -9,17 +9,14 @@
 #include <tuple>
 #include <vector>
 
+#include "fuzz_require.h"
 #include "protocol/ws_codec.h"
 
 namespace {
 
 using namespace odin::protocol::ws;
 
-void require(bool ok, const char* what) {
-  if (ok) return;
-  std::fprintf(stderr, "invariant violated: %s\n", what);
-  std::abort();
-}
+using ::odin::fuzz::require;
 
 using event = std::tuple<opcode, std::string, uint16_t>;
 

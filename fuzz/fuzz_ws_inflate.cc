@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "fuzz_require.h"
 #include "protocol/ws_codec.h"
 #include "protocol/ws_deflate.h"
 #include "protocol/ws_inflate.h"
@@ -19,11 +20,7 @@ namespace {
 
 using namespace odin::protocol::ws;
 
-void require(bool ok, const char* what) {
-  if (ok) return;
-  std::fprintf(stderr, "invariant violated: %s\n", what);
-  std::abort();
-}
+using ::odin::fuzz::require;
 
 inflater& shared_inflater() {
   static inflater i;  // reused across inputs, as a gateway shard reuses its own
